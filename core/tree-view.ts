@@ -1,0 +1,31 @@
+/**
+ * The read side of the data tree: what prep, the read operations and the snapshot writer need.
+ * DataTree (data-tree.ts) implements it; prep layers its outstanding changes over it.
+ */
+import type { ACL, SessionInfo, Stat } from "./records.ts";
+
+export interface TreeView {
+  /** zxid of the last applied txn */
+  readonly lastZxid: number;
+  /** number of znodes, the root and /zookeeper included */
+  readonly nodeCount: number;
+  has(path: string): boolean;
+  stat(path: string): Stat | undefined;
+  data(path: string): Uint8Array | undefined;
+  acl(path: string): readonly ACL[] | undefined;
+  /** child names (not paths), in no particular order */
+  childNames(path: string): string[] | undefined;
+  /** number of children, 0 when the node does not exist */
+  childCount(path: string): number;
+  /** paths of the ephemerals the session owns */
+  ephemeralsOf(sessionId: number): string[];
+  session(sessionId: number): SessionInfo | undefined;
+  sessions(): IterableIterator<SessionInfo>;
+}
+
+export interface CoreConfig {
+  /** largest znode data in bytes (ZooKeeper's jute.maxbuffer), default 1 MiB */
+  readonly maxDataBytes: number;
+}
+
+export const DEFAULT_CONFIG: CoreConfig = { maxDataBytes: 1024 * 1024 };
