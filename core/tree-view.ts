@@ -10,7 +10,13 @@ export interface TreeView {
   /** number of znodes, the root and /zookeeper included */
   readonly nodeCount: number;
   has(path: string): boolean;
+  /** the Stat a client sees, as ZooKeeper's DataNode.copyStat: cversion is 2 × persistedCversion − numChildren */
   stat(path: string): Stat | undefined;
+  /**
+   * ZooKeeper's StatPersisted.cversion: the number of creates under the node (int32, wrapping), which the
+   * sequential suffix and CreateTxn.parentCVersion count from; undefined when the node does not exist
+   */
+  persistedCversion(path: string): number | undefined;
   data(path: string): Uint8Array | undefined;
   acl(path: string): readonly ACL[] | undefined;
   /** child names (not paths), in no particular order */
