@@ -1,0 +1,65 @@
+/**
+ * A reference model of ZooKeeper's data tree and sessions, for property tests of core/.
+ * It shares no code with core/ beyond the record types, so a shared mistake cannot hide.
+ */
+import type { ACL, Caller, SessionInfo, Stamp, Stat, WriteRequest } from "../../../core/records.ts";
+import { type Outcome, runRequest } from "./requests.ts";
+import { cloneState, ephemeralsOf, initialState, type ModelState, statOf } from "./state.ts";
+
+export { childPath, isValidPath, parentOf } from "./paths.ts";
+export type { Outcome } from "./requests.ts";
+
+export class ZkModel {
+  #state: ModelState = initialState();
+
+  /** an independent copy, for requests that will be prepped and then abandoned */
+  clone(): ZkModel {
+    const copy = new ZkModel();
+    copy.#state = cloneState(this.#state);
+    return copy;
+  }
+
+  run(caller: Caller, stamp: Stamp, req: WriteRequest): Outcome {
+    const [state, outcome] = runRequest(this.#state, caller, stamp, req);
+    this.#state = state;
+    return outcome;
+  }
+
+  /** every znode path, sorted */
+  paths(): string[] {
+    return [...this.#state.nodes.keys()].sort();
+  }
+
+  stat(path: string): Stat | undefined {
+    const node = this.#state.nodes.get(path);
+    return node && statOf(node);
+  }
+
+  persistedCversion(path: string): number | undefined {
+    return this.#state.nodes.get(path)?.cversion;
+  }
+
+  data(path: string): Uint8Array | undefined {
+    return this.#state.nodes.get(path)?.data.slice();
+  }
+
+  acl(path: string): ACL[] | undefined {
+    return this.#state.nodes.get(path)?.acl.slice();
+  }
+
+  /** child names, sorted */
+  children(path: string): string[] | undefined {
+    const node = this.#state.nodes.get(path);
+    return node && [...node.children].sort();
+  }
+
+  /** paths, sorted */
+  ephemeralsOf(sessionId: number): string[] {
+    return ephemeralsOf(this.#state, sessionId).sort();
+  }
+
+  /** by session id */
+  sessions(): SessionInfo[] {
+    return [...this.#state.sessions.values()].sort((a, b) => a.sessionId - b.sessionId);
+  }
+}
