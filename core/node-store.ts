@@ -1,0 +1,142 @@
+/**
+ * The znodes, one slot each, as columns: typed arrays for the numeric Stat fields and plain arrays for
+ * the path, the data and the children. V8 in Node 20 boxes every number above 2^31 held in an object
+ * field (zxids, times, session ids all are), so a node object per znode would cost several heap numbers
+ * each; a column holds them unboxed. Freed slots are reused, so slot numbers say nothing about history.
+ */
+import { CONTAINER_OWNER, ttlOwner } from "./ephemeral-type.ts";
+
+/**
+ * What the owner column holds. ZooKeeper packs containers and TTL nodes into the 64-bit ephemeralOwner
+ * (see ephemeral-type.ts); the store keeps the kind and the value (session id or ttl) apart.
+ */
+export const OwnerKind = { none: 0, ephemeral: 1, container: 2, ttl: 3 } as const;
+export type OwnerKind = (typeof OwnerKind)[keyof typeof OwnerKind];
+
+/** The ephemeralOwner ZooKeeper stores for a node of this kind. */
+export function packOwner(kind: OwnerKind, value: number): bigint {
+  switch (kind) {
+    case OwnerKind.none:
+      return 0n;
+    case OwnerKind.ephemeral:
+      return BigInt(value);
+    case OwnerKind.container:
+      return CONTAINER_OWNER;
+    case OwnerKind.ttl:
+      return ttlOwner(value);
+  }
+}
+
+const INITIAL_CAPACITY = 1024;
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(old: T, capacity: number): T {
+  const next = new (old.constructor as new (n: number) => T)(capacity);
+  next.set(old);
+  return next;
+}
+
+export class NodeStore {
+  /** path → slot; the key is the same string object as paths[slot] */
+  readonly index = new Map<string, number>();
+  readonly paths: string[] = [];
+  /** one-byte strings (see binary-string.ts), "" for empty data */
+  readonly data: string[] = [];
+  /** child slots, null for a leaf */
+  readonly children: (Set<number> | null)[] = [];
+
+  czxid = new Float64Array(INITIAL_CAPACITY);
+  mzxid = new Float64Array(INITIAL_CAPACITY);
+  pzxid = new Float64Array(INITIAL_CAPACITY);
+  ctime = new Float64Array(INITIAL_CAPACITY);
+  mtime = new Float64Array(INITIAL_CAPACITY);
+  /** the ephemeral owner's session id, or the ttl of a TTL node; see kind */
+  owner = new Float64Array(INITIAL_CAPACITY);
+  /** AclCache id */
+  acl = new Float64Array(INITIAL_CAPACITY);
+  version = new Int32Array(INITIAL_CAPACITY);
+  /** StatPersisted.cversion: creates under this node */
+  cversion = new Int32Array(INITIAL_CAPACITY);
+  aversion = new Int32Array(INITIAL_CAPACITY);
+  /** parent slot, -1 for the root */
+  parent = new Int32Array(INITIAL_CAPACITY);
+  kind = new Uint8Array(INITIAL_CAPACITY);
+
+  #capacity = INITIAL_CAPACITY;
+  readonly #free: number[] = [];
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  slotOf(path: string): number | undefined {
+    return this.index.get(path);
+  }
+
+  childCount(slot: number): number {
+    return this.children[slot]?.size ?? 0;
+  }
+
+  /**
+   * Takes a slot for a new node under `parent` (-1 for the root) and links it in; every column but path,
+   * data, children and parent is left for the caller to set.
+   */
+  add(path: string, parent: number): number {
+    let slot = this.#free.pop();
+    if (slot === undefined) {
+      slot = this.paths.length;
+      if (slot === this.#capacity) this.#grow();
+      this.paths.push(path);
+      this.data.push("");
+      this.children.push(null);
+    } else {
+      this.paths[slot] = path;
+      this.data[slot] = "";
+      this.children[slot] = null;
+    }
+    this.index.set(path, slot);
+    this.parent[slot] = parent;
+    if (parent >= 0) {
+      const siblings = this.children[parent];
+      if (siblings === null || siblings === undefined) this.children[parent] = new Set([slot]);
+      else siblings.add(slot);
+    }
+    return slot;
+  }
+
+  /** Unlinks a leaf from its parent and frees its slot. */
+  remove(slot: number): void {
+    const parent = this.parent[slot]!;
+    if (parent >= 0) {
+      const siblings = this.children[parent]!;
+      siblings.delete(slot);
+      if (siblings.size === 0) this.children[parent] = null;
+    }
+    this.index.delete(this.paths[slot]!);
+    this.paths[slot] = "";
+    this.data[slot] = "";
+    this.children[slot] = null;
+    this.#free.push(slot);
+  }
+
+  setOwner(slot: number, kind: OwnerKind, value: number): void {
+    this.kind[slot] = kind;
+    this.owner[slot] = value;
+  }
+
+  #grow(): void {
+    const capacity = this.#capacity * 2;
+    this.czxid = grown(this.czxid, capacity);
+    this.mzxid = grown(this.mzxid, capacity);
+    this.pzxid = grown(this.pzxid, capacity);
+    this.ctime = grown(this.ctime, capacity);
+    this.mtime = grown(this.mtime, capacity);
+    this.owner = grown(this.owner, capacity);
+    this.acl = grown(this.acl, capacity);
+    this.version = grown(this.version, capacity);
+    this.cversion = grown(this.cversion, capacity);
+    this.aversion = grown(this.aversion, capacity);
+    this.parent = grown(this.parent, capacity);
+    this.kind = grown(this.kind, capacity);
+    this.#capacity = capacity;
+  }
+}
