@@ -232,6 +232,8 @@ export const callSpec: fc.Arbitrary<CallSpec> = fc.record({
 /** How the leader feeds a batch: prepped together then applied in order, or prepped then thrown away. */
 export interface BatchSpec {
   readonly fate: "applied" | "abandoned";
+  /** release each txn as it is applied, or the whole batch after the last */
+  readonly releaseEach: boolean;
   readonly calls: readonly CallSpec[];
 }
 
@@ -240,6 +242,7 @@ export const batchSpec: fc.Arbitrary<BatchSpec> = fc.record({
     { weight: 9, arbitrary: fc.constant("applied" as const) },
     { weight: 1, arbitrary: fc.constant("abandoned" as const) },
   ),
+  releaseEach: fc.boolean(),
   calls: fc.oneof(
     { weight: 3, arbitrary: fc.array(callSpec, { minLength: 1, maxLength: 1 }) },
     { weight: 2, arbitrary: fc.array(callSpec, { minLength: 2, maxLength: 5 }) },

@@ -6,6 +6,7 @@
 import {
   type ACL,
   OPEN_ACL_UNSAFE,
+  READ_ACL_UNSAFE,
   type SessionInfo,
   type Stat,
   type WatchEvent,
@@ -62,14 +63,24 @@ function emptyNode(acl: readonly ACL[]): ModelNode {
   };
 }
 
-/** A fresh DataTree: the root and /zookeeper, zeroed stats, open ACLs. */
+/**
+ * A fresh DataTree: the root, /zookeeper and /zookeeper/quota with zeroed stats and open ACLs, and
+ * /zookeeper/config made read-only by setACL(path, READ_ACL_UNSAFE, -1), which leaves its aversion at -1.
+ */
 export function initialState(): ModelState {
   const root = emptyNode(OPEN_ACL_UNSAFE);
   root.children.add("zookeeper");
+  const zookeeper = emptyNode(OPEN_ACL_UNSAFE);
+  zookeeper.children.add("quota");
+  zookeeper.children.add("config");
+  const config = emptyNode(READ_ACL_UNSAFE);
+  config.aversion = -1;
   return {
     nodes: new Map([
       ["/", root],
-      ["/zookeeper", emptyNode(OPEN_ACL_UNSAFE)],
+      ["/zookeeper", zookeeper],
+      ["/zookeeper/quota", emptyNode(OPEN_ACL_UNSAFE)],
+      ["/zookeeper/config", config],
     ]),
     sessions: new Map(),
   };
