@@ -1,0 +1,221 @@
+/**
+ * The leader's broadcast (ZAB phase 3): each write is prepped against the tree plus the outstanding
+ * proposals, given the next zxid, group-committed into the next log message and appended pipelined.
+ * A writer is answered only after JetStream acknowledged the message and the leader applied it, and
+ * messages are applied strictly in sequence order whatever order the acknowledgements resolve in.
+ * Any failed append ends this leadership: everything pending is answered ConnectionLoss (its outcome
+ * is unknown, as in ZooKeeper) and the member steps down to learn the truth from the log.
+ */
+import type { NatsConnection } from "@nats-io/nats-core";
+import { type ZkError, zkError } from "../core/errors.ts";
+import { Preparer } from "../core/prep.ts";
+import type { Applied, Caller, Txn, TxnBody, WriteRequest } from "../core/records.ts";
+import type { CoreConfig } from "../core/tree-view.ts";
+import { encodeTxns } from "../core/txn-codec.ts";
+import { GroupCommit, type GroupCommitConfig } from "../core/zab/group-commit.ts";
+import { ZxidAllocator } from "../core/zab/zxid-allocator.ts";
+import { LogWriter } from "./log.ts";
+import type { Replica } from "./replica.ts";
+
+export interface LeaderSettings {
+  readonly memberId: string;
+  readonly subject: string;
+  readonly appendTimeoutMs: number;
+  readonly group: GroupCommitConfig;
+  readonly core: CoreConfig;
+}
+
+interface Pending {
+  readonly txn: Txn;
+  readonly resolve: (applied: Applied | ZkError) => void;
+}
+
+type InFlight =
+  | { readonly kind: "txns"; readonly group: Pending[] }
+  | { readonly kind: "epoch"; readonly epoch: number };
+
+/** How big a txn will be in the log, to cut groups below the message limit without encoding twice. */
+function txnBytes(body: TxnBody): number {
+  switch (body.type) {
+    case "create":
+      return 96 + body.path.length * 3 + body.data.length + body.acl.length * 64;
+    case "setData":
+      return 64 + body.path.length * 3 + body.data.length;
+    case "setACL":
+      return 64 + body.path.length * 3 + body.acl.length * 64;
+    case "multi":
+      return 32 + body.txns.reduce((n, t) => n + txnBytes(t), 0);
+    case "closeSession":
+      return 32 + body.paths.reduce((n, p) => n + 8 + p.length * 3, 0);
+    case "createSession":
+      return 64 + body.password.length;
+    default:
+      return 64 + ("path" in body ? body.path.length * 3 : 0);
+  }
+}
+
+export class Leader {
+  readonly #replica: Replica;
+  readonly #settings: LeaderSettings;
+  readonly #writer: LogWriter;
+  readonly #preparer: Preparer;
+  readonly #zxids: ZxidAllocator;
+  readonly #queue: GroupCommit<Pending>;
+  readonly #inFlight = new Map<number, InFlight>();
+  readonly #acked = new Set<number>();
+  /** writes that arrived while the counter overflowed, waiting for the next epoch */
+  #held: { caller: Caller; req: WriteRequest; resolve: Pending["resolve"] }[] = [];
+  #nextEpoch: ((current: number) => Promise<number | undefined>) | undefined;
+  #failure: Error | undefined;
+  readonly #onLost: (err: Error) => void;
+
+  /**
+   * Starts broadcasting after the epoch record at the replica's current sequence. nextEpoch obtains a
+   * newer epoch from the election when the counter overflows (undefined: leadership lost).
+   */
+  constructor(
+    nc: NatsConnection,
+    replica: Replica,
+    settings: LeaderSettings,
+    epoch: number,
+    nextEpoch: (current: number) => Promise<number | undefined>,
+    onLost: (err: Error) => void,
+  ) {
+    this.#replica = replica;
+    this.#settings = settings;
+    this.#writer = new LogWriter(nc, settings.subject, replica.seq, epoch, settings.appendTimeoutMs);
+    this.#preparer = new Preparer(replica.tree, settings.core);
+    this.#zxids = new ZxidAllocator(epoch);
+    this.#queue = new GroupCommit(settings.group);
+    this.#nextEpoch = nextEpoch;
+    this.#onLost = onLost;
+  }
+
+  get epoch(): number {
+    return this.#zxids.epoch;
+  }
+
+  get lost(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /** Appends the epoch record that fences the log at the replica's tip; false when another got there first. */
+  async fence(): Promise<boolean> {
+    const epoch = this.#zxids.epoch;
+    try {
+      const seq = await this.#writer.append({ kind: "epoch", epoch, leader: this.#settings.memberId });
+      this.#replica.applyEntry({ kind: "epoch", seq, epoch, leader: this.#settings.memberId });
+      return true;
+    } catch (err) {
+      this.#failure = err as Error;
+      return false;
+    }
+  }
+
+  submit(caller: Caller, req: WriteRequest): Promise<Applied | ZkError> {
+    return new Promise((resolve) => {
+      if (this.#failure !== undefined) {
+        resolve(zkError("ConnectionLoss", "this member is no longer the leader"));
+        return;
+      }
+      if (this.#held.length > 0) {
+        this.#held.push({ caller, req, resolve });
+        return;
+      }
+      this.#propose(caller, req, resolve);
+    });
+  }
+
+  #propose(caller: Caller, req: WriteRequest, resolve: Pending["resolve"]): void {
+    const next = this.#zxids.next();
+    if ("overflow" in next) {
+      this.#held.push({ caller, req, resolve });
+      if (this.#held.length === 1) void this.#advanceEpoch();
+      return;
+    }
+    const txn = this.#preparer.prep(caller, { zxid: next.zxid, time: Date.now() }, req);
+    this.#queue.push({ txn, resolve }, txnBytes(txn.body));
+    this.#pump();
+  }
+
+  /** ZOOKEEPER-2789 without the election: a newer epoch from the election key, fenced into the log. */
+  async #advanceEpoch(): Promise<void> {
+    const epoch = await this.#nextEpoch?.(this.#zxids.epoch).catch(() => undefined);
+    if (this.#failure !== undefined) return;
+    if (epoch === undefined) {
+      this.#fail(new Error("lost the leadership while moving to the next epoch"));
+      return;
+    }
+    this.#zxids.advance(epoch);
+    this.#send({ kind: "epoch", epoch });
+    const held = this.#held;
+    this.#held = [];
+    for (const h of held) this.#propose(h.caller, h.req, h.resolve);
+  }
+
+  #pump(): void {
+    for (let group = this.#queue.take(); group !== undefined; group = this.#queue.take()) {
+      this.#send({ kind: "txns", group });
+    }
+  }
+
+  #send(item: InFlight): void {
+    const record =
+      item.kind === "epoch"
+        ? ({ kind: "epoch", epoch: item.epoch, leader: this.#settings.memberId } as const)
+        : ({
+            kind: "txns",
+            lastZxid: item.group[item.group.length - 1]!.txn.zxid,
+            data: encodeTxns(item.group.map((p) => p.txn)),
+          } as const);
+    const seq = this.#writer.last + 1;
+    this.#inFlight.set(seq, item);
+    this.#writer.append(record).then(
+      (stored) => {
+        if (this.#failure !== undefined) return;
+        if (item.kind === "txns") this.#queue.acked();
+        this.#acked.add(stored);
+        this.#applyAcked();
+        this.#pump();
+      },
+      (err: Error) => this.#fail(err),
+    );
+  }
+
+  #applyAcked(): void {
+    for (let seq = this.#replica.seq + 1; this.#acked.delete(seq); seq++) {
+      const item = this.#inFlight.get(seq)!;
+      this.#inFlight.delete(seq);
+      if (item.kind === "epoch") {
+        this.#replica.applyEntry({ kind: "epoch", seq, epoch: item.epoch, leader: this.#settings.memberId });
+        continue;
+      }
+      const results = this.#replica.applyTxns(
+        seq,
+        item.group.map((p) => p.txn),
+      );
+      this.#preparer.release(this.#replica.lastZxid);
+      for (let i = 0; i < item.group.length; i++) item.group[i]!.resolve(results[i]!);
+    }
+  }
+
+  #fail(err: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = err;
+    const lost = zkError("ConnectionLoss", `leadership ended: ${err.message}`);
+    for (const item of this.#inFlight.values()) {
+      if (item.kind === "txns") for (const p of item.group) p.resolve(lost);
+    }
+    this.#inFlight.clear();
+    for (const p of this.#queue.drain()) p.resolve(lost);
+    for (const h of this.#held) h.resolve(lost);
+    this.#held = [];
+    this.#preparer.reset();
+    this.#onLost(err);
+  }
+
+  /** Ends the leadership from outside (lease lost, shutdown). */
+  stop(reason: string): void {
+    this.#fail(new Error(reason));
+  }
+}

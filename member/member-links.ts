@@ -1,0 +1,40 @@
+/**
+ * The subjects members use among themselves, under the API prefix. Each member listens on its own
+ * `…member.<id>.*`; followers ping and forward to the leader's.
+ */
+
+import type { ZkError } from "../core/errors.ts";
+import type { Caller, OpResult, WatchEvent, WriteRequest } from "../core/records.ts";
+
+export const memberSubject = (
+  apiPrefix: string,
+  memberId: string,
+  verb: "ping" | "write" | "touch",
+): string => `${apiPrefix}.member.${memberId}.${verb}`;
+
+export interface PingRequest {
+  readonly from: string;
+  readonly role: "participant" | "observer";
+  readonly lastZxid: number;
+  /** sessions the follower's clients touched since its last ping (ZooKeeper's touch table in a PING) */
+  readonly touches: readonly number[];
+}
+export interface PingReply {
+  readonly leading: boolean;
+  readonly epoch: number;
+}
+
+export interface WriteForward {
+  readonly caller: Caller;
+  readonly req: WriteRequest;
+}
+export type WriteReply =
+  | { readonly zxid: number; readonly result: OpResult; readonly events: readonly WatchEvent[] }
+  | { readonly error: ZkError }
+  /** the addressee does not lead: nothing was prepped, so the sender may try the new leader */
+  | { readonly notLeader: true };
+
+export interface TouchRequest {
+  readonly sessionId: number;
+}
+export type TouchReply = { readonly known: boolean } | { readonly notLeader: true };

@@ -1,0 +1,515 @@
+/**
+ * A member: a process holding the tree in memory, in one of ZAB's states. It recovers (newest snapshot,
+ * then the log tail), follows or observes by tailing the log, and when it suspects the leader and may
+ * stand, claims the election, catches up to the tip JetStream reports, fences it with an epoch record
+ * and only then leads. Whatever the election says, the log's expected-sequence check decides who
+ * actually writes, so a wrong suspicion costs a failed append, never a fork.
+ */
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import { isZkError, type ZkError, zkError } from "../core/errors.ts";
+import type { Applied, Caller, WriteRequest } from "../core/records.ts";
+import { FailureDetector } from "../core/zab/failure-detector.ts";
+import { mayFence } from "../core/zab/fence.ts";
+import { mayStand, nonLeaderState, type ZabState } from "../core/zab/state.ts";
+import { epochOf } from "../core/zxid.ts";
+import type { Config } from "./config.ts";
+import { Election } from "./election.ts";
+import { Leader } from "./leader.ts";
+import { ensureLogStream, LogTail, logTip } from "./log.ts";
+import {
+  memberSubject,
+  type PingReply,
+  type PingRequest,
+  type TouchReply,
+  type TouchRequest,
+  type WriteForward,
+  type WriteReply,
+} from "./member-links.ts";
+import { Replica } from "./replica.ts";
+import { SessionTracker } from "./session-tracker.ts";
+import { SnapshotStore } from "./snapshots.ts";
+import { decodeWire, encodeWire } from "./wire.ts";
+
+export type Logger = (event: string, fields?: Record<string, unknown>) => void;
+
+/** Room for headers and the txn codec's framing around the largest znode. */
+const MESSAGE_OVERHEAD = 64 * 1024;
+
+export interface MemberPeer {
+  readonly memberId: string;
+  readonly role: "participant" | "observer";
+  readonly lastZxid: number;
+  readonly lastSeenMs: number;
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+export class Member implements AsyncDisposable {
+  readonly config: Config;
+  readonly nc: NatsConnection;
+  readonly #jsm: JetStreamManager;
+  readonly #election: Election;
+  readonly #snapshots: SnapshotStore;
+  readonly #log: Logger;
+  readonly #maxGroupBytes: number;
+  readonly #replica = new Replica();
+  readonly #subs: Subscription[] = [];
+  #state: ZabState = "LOOKING";
+  #ready = false;
+  #closed = false;
+  #tail: LogTail | undefined;
+  #leader: Leader | undefined;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #sessions: SessionTracker | undefined;
+  #detector: FailureDetector;
+  #trying = false;
+  /** the election key's revision this leader wrote last: the compare-and-set token of its renewal */
+  #leaseRevision = 0;
+  #touches = new Set<number>();
+  readonly #peers = new Map<string, MemberPeer>();
+  readonly #leaderChanged = new Set<() => void>();
+
+  private constructor(
+    config: Config,
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    election: Election,
+    snapshots: SnapshotStore,
+    log: Logger,
+    maxGroupBytes: number,
+  ) {
+    this.config = config;
+    this.#maxGroupBytes = maxGroupBytes;
+    this.nc = nc;
+    this.#jsm = jsm;
+    this.#election = election;
+    this.#snapshots = snapshots;
+    this.#log = log;
+    this.#replica.onApplied = (applied) => this.#onApplied(applied);
+    this.#detector = new FailureDetector(
+      { misses: config.suspectAfterMisses, silenceMs: config.suspectAfterSilenceMs },
+      performance.now(),
+    );
+  }
+
+  /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
+  static async start(config: Config, nc: NatsConnection, log: Logger = () => {}): Promise<Member> {
+    const maxMsgBytes = Math.min(
+      nc.info?.max_payload ?? 1024 * 1024,
+      config.maxGroupBytes + MESSAGE_OVERHEAD,
+    );
+    await ensureLogStream(nc, {
+      stream: config.logStream,
+      subject: config.logSubject,
+      replicas: config.replicas,
+      maxMsgBytes,
+    });
+    const jsm = await jetstreamManager(nc);
+    const election = await Election.open(nc, config.electionBucket, config.replicas);
+    const snapshots = await SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream);
+    const member = new Member(config, nc, jsm, election, snapshots, log, maxMsgBytes - MESSAGE_OVERHEAD);
+    await member.#recover();
+    return member;
+  }
+
+  get state(): ZabState {
+    return this.#state;
+  }
+  /** true once recovery is done: only then does the member serve */
+  get ready(): boolean {
+    return this.#ready;
+  }
+  get replica(): Replica {
+    return this.#replica;
+  }
+  get epoch(): number {
+    return this.#leader?.epoch ?? this.#replica.epoch;
+  }
+  get leaderId(): string | undefined {
+    return this.#election.view.leader?.memberId;
+  }
+  get peers(): readonly MemberPeer[] {
+    return [...this.#peers.values()];
+  }
+
+  async #recover(): Promise<void> {
+    const snap = await this.#snapshots.loadNewest();
+    if (snap !== undefined) this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
+    this.#startTail();
+    const tip = await logTip(this.#jsm, this.config.logStream);
+    await this.#replica.waitSeq(tip);
+    this.#serve();
+    await this.#election.watch(() => this.#onLeaderChange());
+    this.#ready = true;
+    this.#state = nonLeaderState(this.config.role);
+    this.#log("recovered", {
+      seq: this.#replica.seq,
+      zxid: this.#replica.lastZxid,
+      snapshot: snap?.ref.name ?? null,
+    });
+    this.#pingTimer = setInterval(() => this.#pingLeader(), this.config.pingIntervalMs);
+    this.#evaluate();
+  }
+
+  #startTail(): void {
+    this.#tail?.stop();
+    this.#tail = new LogTail(
+      this.nc,
+      this.config.logStream,
+      this.#replica.seq + 1,
+      (entry) => this.#replica.applyEntry(entry),
+      (err) => this.#onTailError(err),
+    );
+  }
+
+  #onTailError(err: Error): void {
+    if (this.#closed || this.#state === "LEADING") return;
+    this.#log("log tail failed", { error: err.message });
+    setTimeout(() => {
+      if (this.#closed || this.#state === "LEADING") return;
+      // A purge overtook this member: start again from the newest snapshot.
+      if (/log gap/.test(err.message)) {
+        void this.#snapshots.loadNewest().then((snap) => {
+          if (snap !== undefined && snap.ref.seq > this.#replica.seq) {
+            this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
+          }
+          this.#startTail();
+        });
+      } else this.#startTail();
+    }, 100).unref();
+  }
+
+  #serve(): void {
+    const { apiPrefix, memberId } = this.config;
+    this.#subs.push(
+      this.nc.subscribe(memberSubject(apiPrefix, memberId, "ping"), {
+        callback: (_err, msg) => {
+          msg.respond(encodeWire(this.#onPing(decodeWire<PingRequest>(msg.data))));
+        },
+      }),
+      this.nc.subscribe(memberSubject(apiPrefix, memberId, "write"), {
+        callback: (_err, msg) => {
+          const fwd = decodeWire<WriteForward>(msg.data);
+          void this.#onForward(fwd).then((reply) => msg.respond(encodeWire(reply)));
+        },
+      }),
+      this.nc.subscribe(memberSubject(apiPrefix, memberId, "touch"), {
+        callback: (_err, msg) => {
+          const { sessionId } = decodeWire<TouchRequest>(msg.data);
+          const reply: TouchReply =
+            this.#sessions === undefined ? { notLeader: true } : { known: this.#sessions.touch(sessionId) };
+          msg.respond(encodeWire(reply));
+        },
+      }),
+    );
+  }
+
+  #onPing(ping: PingRequest): PingReply {
+    const leading = this.#state === "LEADING";
+    if (leading) {
+      for (const id of ping.touches) this.#sessions?.touch(id);
+      this.#peers.set(ping.from, {
+        memberId: ping.from,
+        role: ping.role,
+        lastZxid: ping.lastZxid,
+        lastSeenMs: performance.now(),
+      });
+    }
+    return { leading, epoch: this.epoch };
+  }
+
+  async #onForward(fwd: WriteForward): Promise<WriteReply> {
+    const leader = this.#leader;
+    if (this.#state !== "LEADING" || leader === undefined) return { notLeader: true };
+    const out = await leader.submit(fwd.caller, fwd.req);
+    if (isZkError(out)) return { error: out };
+    return { zxid: out.zxid, result: out.result, events: out.events };
+  }
+
+  #onLeaderChange(): void {
+    const leader = this.#election.view.leader;
+    this.#detector.reset(performance.now());
+    for (const wake of this.#leaderChanged) wake();
+    if (this.#state === "LEADING" && leader?.memberId !== this.config.memberId) {
+      this.#stepDown(`the election names ${leader?.memberId} in epoch ${leader?.epoch}`);
+      return;
+    }
+    this.#evaluate();
+  }
+
+  /** Decides, from the election's view, whether to stand now. */
+  #evaluate(): void {
+    if (this.#closed || !this.#ready || this.#state === "LEADING") return;
+    const leader = this.#election.view.leader;
+    if (!mayStand(this.config.role)) return;
+    if (leader === undefined || leader.memberId === this.config.memberId) void this.#tryLead();
+    else if (this.#detector.suspects(performance.now())) void this.#tryLead();
+  }
+
+  async #pingLeader(): Promise<void> {
+    if (this.#closed || this.#state === "LEADING") return;
+    const leader = this.#election.view.leader;
+    if (leader === undefined || leader.memberId === this.config.memberId) {
+      this.#evaluate();
+      return;
+    }
+    const touches = [...this.#touches];
+    this.#touches.clear();
+    const ping: PingRequest = {
+      from: this.config.memberId,
+      role: this.config.role,
+      lastZxid: this.#replica.lastZxid,
+      touches,
+    };
+    try {
+      const msg = await this.nc.request(
+        memberSubject(this.config.apiPrefix, leader.memberId, "ping"),
+        encodeWire(ping),
+        {
+          timeout: this.config.pingTimeoutMs,
+        },
+      );
+      const reply = decodeWire<PingReply>(msg.data);
+      if (reply.leading) this.#detector.heard(performance.now());
+      else this.#detector.missed();
+    } catch {
+      for (const t of touches) this.#touches.add(t);
+      this.#detector.missed();
+    }
+    if (this.#election.view.leader === leader) this.#evaluate();
+  }
+
+  async #tryLead(): Promise<void> {
+    if (this.#trying || this.#closed) return;
+    this.#trying = true;
+    const previous = this.#state;
+    this.#state = "LOOKING";
+    try {
+      const minEpoch = Math.max(this.#replica.epoch, epochOf(this.#replica.lastZxid));
+      const won = await this.#election.claim(this.config.memberId, minEpoch);
+      if (won === undefined) return;
+      this.#log("claimed", { epoch: won.epoch });
+      // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
+      const tip = await logTip(this.#jsm, this.config.logStream);
+      const caughtUp = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
+      if (caughtUp === undefined) return;
+      this.#tail?.stop();
+      this.#tail = undefined;
+      if (!mayFence(won.epoch, this.#replica.lastZxid, this.#replica.epoch)) {
+        this.#startTail();
+        return;
+      }
+      const leader = new Leader(
+        this.nc,
+        this.#replica,
+        {
+          memberId: this.config.memberId,
+          subject: this.config.logSubject,
+          appendTimeoutMs: this.config.requestTimeoutMs,
+          group: {
+            maxInFlight: this.config.maxInFlight,
+            maxBytes: this.#maxGroupBytes,
+            maxTxns: this.config.maxGroupTxns,
+          },
+          core: { maxDataBytes: this.config.maxDataBytes },
+        },
+        won.epoch,
+        (current) => this.#nextEpoch(current),
+        (err) => this.#stepDown(err.message),
+      );
+      if (!(await leader.fence())) {
+        this.#log("fence refused", { epoch: won.epoch, seq: this.#replica.seq });
+        this.#startTail();
+        return;
+      }
+      this.#leader = leader;
+      this.#state = "LEADING";
+      this.#leaseRevision = won.revision;
+      this.#startLeading();
+      this.#log("leading", { epoch: won.epoch, seq: this.#replica.seq, zxid: this.#replica.lastZxid });
+    } catch (err) {
+      this.#log("election attempt failed", { error: (err as Error).message });
+      if (this.#tail === undefined && this.#state !== "LEADING") this.#startTail();
+    } finally {
+      if (this.#state === "LOOKING") this.#state = previous === "LEADING" ? "FOLLOWING" : previous;
+      if (this.#state === "LOOKING") this.#state = nonLeaderState(this.config.role);
+      this.#trying = false;
+    }
+  }
+
+  #startLeading(): void {
+    const now = performance.now();
+    this.#sessions = new SessionTracker(this.config.tickMs, (id) => this.#expire(id));
+    // Every session gets a fresh timeout under a new leader, as in ZooKeeper.
+    for (const s of this.#replica.tree.sessions()) this.#sessions.add(s.sessionId, s.timeout);
+    this.#peers.clear();
+    this.#detector.reset(now);
+    this.#leaseTimer = setInterval(() => void this.#renewLease(), this.config.leaseRenewMs);
+  }
+
+  async #renewLease(): Promise<void> {
+    const leader = this.#leader;
+    if (leader === undefined || this.#state !== "LEADING") return;
+    const next = await this.#election.renew(this.config.memberId, leader.epoch, this.#leaseRevision);
+    if (this.#leader !== leader) return;
+    if (next === undefined) this.#stepDown("lease renewal refused");
+    else this.#leaseRevision = next;
+  }
+
+  async #nextEpoch(current: number): Promise<number | undefined> {
+    const next = await this.#election.renew(this.config.memberId, current + 1, this.#leaseRevision);
+    if (next === undefined) return undefined;
+    this.#leaseRevision = next;
+    return current + 1;
+  }
+
+  #onApplied(applied: Applied): void {
+    const r = applied.result;
+    if (r.type === "createSession") this.#sessions?.add(r.sessionId, r.timeout);
+    else if (r.type === "closeSession") this.#sessions?.remove(r.sessionId);
+  }
+
+  #expire(sessionId: number): void {
+    void this.#leader?.submit({ sessionId, auth: [] }, { op: "closeSession" });
+  }
+
+  #stepDown(reason: string): void {
+    const leader = this.#leader;
+    if (leader === undefined) return;
+    this.#leader = undefined;
+    leader.stop(reason);
+    clearInterval(this.#leaseTimer);
+    this.#sessions?.close();
+    this.#sessions = undefined;
+    this.#state = nonLeaderState(this.config.role);
+    this.#detector.reset(performance.now());
+    this.#log("stepped down", { reason, seq: this.#replica.seq });
+    if (!this.#closed) this.#startTail();
+  }
+
+  // ---- what the API layer calls ----
+
+  /** A write, by the leader here or forwarded to it; answered once this member has applied it. */
+  async write(caller: Caller, req: WriteRequest): Promise<Applied | ZkError> {
+    const deadline = performance.now() + this.config.requestTimeoutMs;
+    for (;;) {
+      if (this.#closed) return zkError("ConnectionLoss", "member closed");
+      if (this.#state === "LEADING" && this.#leader !== undefined) return this.#leader.submit(caller, req);
+      const target = this.#election.view.leader?.memberId;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return zkError("ConnectionLoss", "no leader reachable");
+      if (target === undefined || target === this.config.memberId || this.#trying) {
+        await this.#leaderChange(Math.min(remaining, 50));
+        continue;
+      }
+      let reply: WriteReply;
+      try {
+        const msg = await this.nc.request(
+          memberSubject(this.config.apiPrefix, target, "write"),
+          encodeWire({ caller, req } satisfies WriteForward),
+          { timeout: remaining },
+        );
+        reply = decodeWire<WriteReply>(msg.data);
+      } catch (err) {
+        // No responders means the write reached nobody, so trying the next leader is safe.
+        if ((err as { code?: string }).code === "503" || /no responders/i.test((err as Error).message)) {
+          await this.#leaderChange(Math.min(deadline - performance.now(), 50));
+          continue;
+        }
+        return zkError("ConnectionLoss", `forwarding to the leader failed: ${(err as Error).message}`);
+      }
+      if ("notLeader" in reply) {
+        await this.#leaderChange(Math.min(deadline - performance.now(), 50));
+        continue;
+      }
+      if ("error" in reply) return reply.error;
+      const applied = await within(
+        this.#replica.waitZxid(reply.zxid),
+        Math.max(1, deadline - performance.now()),
+      );
+      if (applied === undefined) return zkError("ConnectionLoss", "committed, but not yet applied here");
+      return { zxid: reply.zxid, result: reply.result, events: reply.events };
+    }
+  }
+
+  #leaderChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.#leaderChanged.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, Math.max(1, ms));
+      this.#leaderChanged.add(done);
+    });
+  }
+
+  /** ZooKeeper's sync: this member catches up to the log's tip as JetStream reports it. */
+  async sync(): Promise<number | ZkError> {
+    try {
+      const tip = await logTip(this.#jsm, this.config.logStream);
+      const ok = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
+      if (ok === undefined) return zkError("OperationTimeout", "could not catch up with the log");
+      return this.#replica.lastZxid;
+    } catch (err) {
+      return zkError("ConnectionLoss", `log unreachable: ${(err as Error).message}`);
+    }
+  }
+
+  /** A session's keepalive: true when the leader knows it; false means expired. */
+  async touch(sessionId: number): Promise<boolean | ZkError> {
+    if (this.#replica.tree.session(sessionId) === undefined) return false;
+    if (this.#state === "LEADING") return this.#sessions?.touch(sessionId) ?? false;
+    const target = this.#election.view.leader?.memberId;
+    if (target === undefined) return zkError("ConnectionLoss", "no leader");
+    try {
+      const msg = await this.nc.request(
+        memberSubject(this.config.apiPrefix, target, "touch"),
+        encodeWire({ sessionId } satisfies TouchRequest),
+        { timeout: this.config.requestTimeoutMs },
+      );
+      const reply = decodeWire<TouchReply>(msg.data);
+      if ("notLeader" in reply) return zkError("ConnectionLoss", "leader changed");
+      return reply.known;
+    } catch (err) {
+      return zkError("ConnectionLoss", `leader unreachable: ${(err as Error).message}`);
+    }
+  }
+
+  /** Notes a request made within a session; the next ping carries it to the leader. */
+  touched(sessionId: number): void {
+    if (this.#state === "LEADING") this.#sessions?.touch(sessionId);
+    else this.#touches.add(sessionId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#pingTimer);
+    this.#stepDown("member closing");
+    this.#tail?.stop();
+    this.#election.close();
+    for (const s of this.#subs) s.unsubscribe();
+    for (const wake of this.#leaderChanged) wake();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The member's copy of the state machine: a DataTree fed strictly in log order, by the log tail on a
+ * follower or by the leader's own acknowledged appends. Nothing reaches the tree without a log
+ * sequence, so every member's tree is a function of the log prefix it has applied. Waiters let a
+ * member answer a client only once it has itself applied the zxid (or log sequence) it needs.
+ */
+import { apply } from "../core/apply.ts";
+import { DataTree } from "../core/data-tree.ts";
+import type { Applied, Txn } from "../core/records.ts";
+import { decodeTxns } from "../core/txn-codec.ts";
+import { epochOf } from "../core/zxid.ts";
+import type { LogEntry } from "./log.ts";
+
+interface Waiter {
+  readonly at: number;
+  readonly resolve: () => void;
+}
+
+export class Replica {
+  #tree: DataTree;
+  /** log sequence of the last applied entry */
+  #seq: number;
+  /** epoch of the last epoch record applied (epochs without txns are still in the log) */
+  #epoch: number;
+  #leader: string | undefined;
+  #seqWaiters: Waiter[] = [];
+  #zxidWaiters: Waiter[] = [];
+  /** called with each applied txn's result, in log order */
+  onApplied: (applied: Applied, txn: Txn) => void = () => {};
+
+  constructor(tree: DataTree = new DataTree(), seq = 0, epoch = 0) {
+    this.#tree = tree;
+    this.#seq = seq;
+    this.#epoch = Math.max(epoch, epochOf(tree.lastZxid));
+  }
+
+  get tree(): DataTree {
+    return this.#tree;
+  }
+  get seq(): number {
+    return this.#seq;
+  }
+  get lastZxid(): number {
+    return this.#tree.lastZxid;
+  }
+  get epoch(): number {
+    return this.#epoch;
+  }
+  /** the member that wrote the last epoch record */
+  get leader(): string | undefined {
+    return this.#leader;
+  }
+
+  /** Replaces the state with a snapshot taken at seq (recovery, or a follower that fell behind a purge). */
+  reset(tree: DataTree, seq: number, epoch: number): void {
+    this.#tree = tree;
+    this.#seq = seq;
+    this.#epoch = Math.max(epoch, epochOf(tree.lastZxid));
+    this.#wake();
+  }
+
+  /** Applies one log entry; entries must come in sequence order without gaps. */
+  applyEntry(entry: LogEntry): void {
+    if (entry.seq !== this.#seq + 1) throw new Error(`log entry ${entry.seq} after ${this.#seq}`);
+    if (entry.kind === "epoch") {
+      this.#epoch = Math.max(this.#epoch, entry.epoch);
+      this.#leader = entry.leader;
+      this.#seq = entry.seq;
+      this.#wake();
+      return;
+    }
+    const txns = decodeTxns(entry.data);
+    if (!Array.isArray(txns)) throw new Error(`log entry ${entry.seq}: ${txns.message}`);
+    this.applyTxns(entry.seq, txns);
+  }
+
+  /** The leader's path: txns it appended itself, applied once JetStream stored them at seq. */
+  applyTxns(seq: number, txns: readonly Txn[]): Applied[] {
+    if (seq !== this.#seq + 1) throw new Error(`log entry ${seq} after ${this.#seq}`);
+    const results: Applied[] = [];
+    for (const txn of txns) {
+      const applied = apply(this.#tree, txn);
+      results.push(applied);
+      this.onApplied(applied, txn);
+    }
+    this.#seq = seq;
+    this.#wake();
+    return results;
+  }
+
+  waitSeq(seq: number): Promise<void> {
+    if (this.#seq >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.#seqWaiters.push({ at: seq, resolve }));
+  }
+
+  waitZxid(zxid: number): Promise<void> {
+    if (this.#tree.lastZxid >= zxid) return Promise.resolve();
+    return new Promise((resolve) => this.#zxidWaiters.push({ at: zxid, resolve }));
+  }
+
+  #wake(): void {
+    if (this.#seqWaiters.length > 0) this.#seqWaiters = release(this.#seqWaiters, this.#seq);
+    if (this.#zxidWaiters.length > 0) this.#zxidWaiters = release(this.#zxidWaiters, this.#tree.lastZxid);
+  }
+}
+
+function release(waiters: Waiter[], reached: number): Waiter[] {
+  const keep: Waiter[] = [];
+  for (const w of waiters) {
+    if (w.at <= reached) w.resolve();
+    else keep.push(w);
+  }
+  return keep;
+}

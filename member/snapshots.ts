@@ -1,0 +1,90 @@
+/**
+ * Snapshots in a JetStream object store (chunked, so a tree of a million znodes fits). Each object is
+ * named by the log sequence it was taken at, and carries that sequence and its zxid as metadata, so
+ * recovery is: newest snapshot, then the log from the next sequence. After a save the store keeps the
+ * newest `kept` snapshots, and the log is purged below the oldest one kept (ZooKeeper's autopurge):
+ * every kept snapshot still has its whole log tail.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { type ObjectStore, Objm } from "@nats-io/obj";
+import type { DataTree } from "../core/data-tree.ts";
+import { isZkError } from "../core/errors.ts";
+import { deserializeSnapshot, serializeSnapshot } from "../core/snapshot.ts";
+
+export interface SnapshotRef {
+  readonly name: string;
+  readonly seq: number;
+  readonly zxid: number;
+  readonly epoch: number;
+}
+
+const nameOf = (seq: number): string => `snap-${seq.toString().padStart(16, "0")}`;
+
+export class SnapshotStore {
+  readonly #nc: NatsConnection;
+  readonly #os: ObjectStore;
+  readonly #logStream: string;
+
+  private constructor(nc: NatsConnection, os: ObjectStore, logStream: string) {
+    this.#nc = nc;
+    this.#os = os;
+    this.#logStream = logStream;
+  }
+
+  static async open(
+    nc: NatsConnection,
+    bucket: string,
+    replicas: number,
+    logStream: string,
+  ): Promise<SnapshotStore> {
+    const os = await new Objm(nc).create(bucket, { replicas, storage: "file" });
+    return new SnapshotStore(nc, os, logStream);
+  }
+
+  async list(): Promise<SnapshotRef[]> {
+    const refs: SnapshotRef[] = [];
+    for (const info of await this.#os.list()) {
+      const m = info.metadata;
+      if (info.deleted || m === undefined) continue;
+      refs.push({ name: info.name, seq: Number(m.seq), zxid: Number(m.zxid), epoch: Number(m.epoch) });
+    }
+    return refs.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The newest snapshot that reads back, with its tree; an unreadable one is skipped for an older one. */
+  async loadNewest(): Promise<{ ref: SnapshotRef; tree: DataTree } | undefined> {
+    const refs = await this.list();
+    for (let i = refs.length - 1; i >= 0; i--) {
+      const ref = refs[i]!;
+      const bytes = await this.#os.getBlob(ref.name);
+      if (bytes === null) continue;
+      const tree = deserializeSnapshot(bytes);
+      if (!isZkError(tree)) return { ref, tree };
+    }
+    return undefined;
+  }
+
+  /** Serializes the tree (which must stand at seq) and stores it; then trims old snapshots and the log. */
+  async save(tree: DataTree, seq: number, epoch: number, kept: number): Promise<SnapshotRef> {
+    const bytes = serializeSnapshot(tree);
+    const ref = { name: nameOf(seq), seq, zxid: tree.lastZxid, epoch };
+    await this.#os.putBlob(
+      { name: ref.name, metadata: { seq: String(seq), zxid: String(ref.zxid), epoch: String(epoch) } },
+      bytes,
+    );
+    await this.trim(kept);
+    return ref;
+  }
+
+  async trim(kept: number): Promise<void> {
+    const refs = await this.list();
+    const keep = refs.slice(-kept);
+    for (const old of refs.slice(0, refs.length - keep.length)) await this.#os.delete(old.name);
+    const oldest = keep[0];
+    if (oldest === undefined) return;
+    const jsm = await jetstreamManager(this.#nc);
+    // Purging below oldest.seq + 1 keeps every entry after the oldest kept snapshot.
+    await jsm.streams.purge(this.#logStream, { seq: oldest.seq + 1 });
+  }
+}
