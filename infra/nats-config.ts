@@ -1,0 +1,67 @@
+/** A port number, or "any": nats-server binds a free one itself (its RANDOM_PORT, -1) and reports it. */
+export type PortChoice = number | "any";
+
+export interface NatsClusterConfig {
+  /** The cluster's name, the same on every member. */
+  name: string;
+  /** The route listener's port; members must know each other's ports, so it is a number, not "any". */
+  port: number;
+  /** Route URLs of the other members, e.g. `nats://127.0.0.1:6222`. */
+  routes: readonly string[];
+}
+
+export interface NatsConfig {
+  host: string;
+  port: PortChoice;
+  monitorPort: PortChoice;
+  /** The websocket listener's port (plain ws, loopback use); absent means no websocket listener. */
+  websocketPort?: PortChoice | undefined;
+  storeDir: string;
+  /**
+   * fsync every JetStream write before acknowledging it, so an acknowledged append survives a crash of
+   * a single server. nats-server's default instead syncs every 2 minutes.
+   */
+  syncAlways: boolean;
+  serverName?: string | undefined;
+  cluster?: NatsClusterConfig | undefined;
+  /** Where nats-server writes its `<exe>_<pid>.ports` file naming the ports it actually bound. */
+  portsFileDir: string;
+}
+
+const port = (choice: PortChoice): number => (choice === "any" ? -1 : choice);
+const str = (value: string): string => JSON.stringify(value);
+
+/** The nats-server configuration file for these settings. */
+export function renderNatsConfig(config: NatsConfig): string {
+  const lines = [
+    ...(config.serverName === undefined ? [] : [`server_name: ${str(config.serverName)}`]),
+    `host: ${str(config.host)}`,
+    `port: ${port(config.port)}`,
+    `http: ${str(`${config.host}:${port(config.monitorPort)}`)}`,
+    `ports_file_dir: ${str(config.portsFileDir)}`,
+    "jetstream {",
+    `  store_dir: ${str(config.storeDir)}`,
+    ...(config.syncAlways ? ["  sync_interval: always"] : []),
+    "}",
+  ];
+  if (config.websocketPort !== undefined) {
+    lines.push(
+      "websocket {",
+      `  host: ${str(config.host)}`,
+      `  port: ${port(config.websocketPort)}`,
+      "  no_tls: true",
+      "}",
+    );
+  }
+  if (config.cluster !== undefined) {
+    lines.push(
+      "cluster {",
+      `  name: ${str(config.cluster.name)}`,
+      `  host: ${str(config.host)}`,
+      `  port: ${config.cluster.port}`,
+      `  routes: [${config.cluster.routes.map(str).join(", ")}]`,
+      "}",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
