@@ -4,8 +4,13 @@
  * checked against the state every earlier request will have left. Sessions opened or closing are
  * outstanding changes too, as ZooKeeper's session tracker learns of them at prep time.
  */
-import type { ACL } from "./records.ts";
+import type { ACL, Stat } from "./records.ts";
 import type { TreeView } from "./tree-view.ts";
+
+/** The owner as persisted, markers included, whichever way the tree shows it in stat(). */
+export function persistedOwner(tree: TreeView, path: string, stat: Stat): bigint {
+  return tree.persistedOwner?.(path) ?? stat.ephemeralOwner;
+}
 
 /** What prep needs to know of a znode (ZooKeeper's ChangeRecord without the digest and data). */
 export interface NodeRecord {
@@ -95,7 +100,7 @@ export class PendingChanges {
       version: stat.version,
       aversion: stat.aversion,
       cversion: this.tree.persistedCversion(path) ?? 0,
-      ephemeralOwner: stat.ephemeralOwner,
+      ephemeralOwner: persistedOwner(this.tree, path, stat),
       mtime: stat.mtime,
       childCount: stat.numChildren,
       acl: this.tree.acl(path) ?? [],

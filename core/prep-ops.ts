@@ -63,7 +63,7 @@ function parentPathOf(path: string): string {
   return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
-function checkSession(ctx: OpContext): ZkError | undefined {
+export function checkSession(ctx: OpContext): ZkError | undefined {
   const id = ctx.caller.sessionId;
   return id === 0 || ctx.pending.sessionOpen(id) ? undefined : keeperError("SessionExpired");
 }
@@ -82,10 +82,14 @@ function tooLarge(ctx: OpContext, data: Uint8Array, path: string): ZkError | und
     : undefined;
 }
 
-/** The checks of ZooKeeper's client (ZooKeeper.create) and of validateCreateRequest. */
+/**
+ * validateCreateRequest, then validatePathForCreate made as strict as ZooKeeper's client: the whole path
+ * is validated (with a stand-in suffix when sequential) before the parent is looked up, so a malformed
+ * path is BadArguments rather than NoNode for a parent that cannot exist.
+ */
 function checkCreateRequest(ctx: OpContext, op: CreateOp, mode: ModeFlags): ZkError | undefined {
-  const invalid = tooLarge(ctx, op.data, op.path) ?? validatePath(op.path, mode.sequential);
-  if (invalid) return invalid;
+  const tooBig = tooLarge(ctx, op.data, op.path);
+  if (tooBig) return tooBig;
   if (mode.ttl ? op.ttl === undefined || !isValidTtl(op.ttl) : op.ttl !== undefined && op.ttl >= 0) {
     return zkError(
       "BadArguments",
@@ -93,11 +97,10 @@ function checkCreateRequest(ctx: OpContext, op: CreateOp, mode: ModeFlags): ZkEr
       op.path,
     );
   }
-  if (op.acl.length === 0) return keeperError("InvalidACL", op.path);
   if (mode.ephemeral && ctx.caller.sessionId === 0) {
     return zkError("BadArguments", "ephemeral nodes need a session: create one and send its token", op.path);
   }
-  return checkSession(ctx);
+  return checkSession(ctx) ?? validatePath(op.path, mode.sequential);
 }
 
 export function prepCreate(ctx: OpContext, op: CreateOp): Step {
@@ -149,7 +152,7 @@ export function prepCreate(ctx: OpContext, op: CreateOp): Step {
 }
 
 /** getParentPathAndValidate: ZooKeeper refuses to delete its own nodes */
-function deletableParent(path: string): string | ZkError {
+export function deletableParent(path: string): string | ZkError {
   return isSpecialPath(path)
     ? zkError("BadArguments", `${path} is reserved by ZooKeeper`, path)
     : parentPathOf(path);
@@ -162,7 +165,7 @@ function recordDelete(ctx: OpContext, parentPath: string, parent: NodeRecord, pa
 }
 
 export function prepDelete(ctx: OpContext, op: DeleteOp): Step {
-  const invalid = validatePath(op.path) ?? checkSession(ctx);
+  const invalid = checkSession(ctx) ?? validatePath(op.path);
   if (invalid) return invalid;
   const parentPath = deletableParent(op.path);
   if (isZkError(parentPath)) return parentPath;
@@ -209,7 +212,7 @@ export function isExpired(node: Pick<NodeRecord, "ephemeralOwner" | "mtime">, no
 }
 
 export function prepSetData(ctx: OpContext, op: SetDataOp): Step {
-  const invalid = tooLarge(ctx, op.data, op.path) ?? validatePath(op.path) ?? checkSession(ctx);
+  const invalid = tooLarge(ctx, op.data, op.path) ?? checkSession(ctx) ?? validatePath(op.path);
   if (invalid) return invalid;
   const node = ctx.pending.node(op.path);
   if (node === undefined) return keeperError("NoNode", op.path);
@@ -221,8 +224,7 @@ export function prepSetData(ctx: OpContext, op: SetDataOp): Step {
 }
 
 export function prepSetACL(ctx: OpContext, op: SetACLOp): Step {
-  const invalid =
-    validatePath(op.path) ?? (op.acl.length === 0 ? keeperError("InvalidACL", op.path) : checkSession(ctx));
+  const invalid = checkSession(ctx) ?? validatePath(op.path);
   if (invalid) return invalid;
   const acl = fixupACL(op.path, ctx.caller, op.acl);
   if (isZkError(acl)) return acl;
@@ -236,7 +238,7 @@ export function prepSetACL(ctx: OpContext, op: SetACLOp): Step {
 }
 
 export function prepCheck(ctx: OpContext, op: CheckOp): Step {
-  const invalid = validatePath(op.path) ?? checkSession(ctx);
+  const invalid = checkSession(ctx) ?? validatePath(op.path);
   if (invalid) return invalid;
   const node = ctx.pending.node(op.path);
   if (node === undefined) return keeperError("NoNode", op.path);

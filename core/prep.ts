@@ -9,6 +9,8 @@ import { keeperError } from "./keeper-error.ts";
 import { joinPath, validatePath } from "./paths.ts";
 import { PendingChanges } from "./pending.ts";
 import {
+  checkSession,
+  deletableParent,
   type OpContext,
   prepCheck,
   prepCreate,
@@ -163,24 +165,26 @@ export class Preparer {
 
   /** Curator's creatingParentsIfNeeded in one txn: missing ancestors as persistent open nodes, then the node */
   #createWithParents(ctx: OpContext, op: CreateOp): Outcome {
-    const invalid = validatePath(op.path, op.mode.includes("sequential"));
-    if (invalid) return single(invalid);
+    const target: CreateOp = { ...op, parents: false };
     const missing: CreateOp[] = [];
-    let at = "/";
-    for (const name of op.path.split("/").slice(1, -1)) {
-      at = joinPath(at, name);
-      if (missing.length > 0 || !this.#pending.exists(at)) {
-        missing.push({ op: "create", path: at, data: EMPTY, acl: OPEN_ACL_UNSAFE, mode: "persistent" });
+    if (validatePath(op.path, op.mode.includes("sequential")) === undefined) {
+      let at = "/";
+      for (const name of op.path.split("/").slice(1, -1)) {
+        at = joinPath(at, name);
+        if (missing.length > 0 || !this.#pending.exists(at)) {
+          missing.push({ op: "create", path: at, data: EMPTY, acl: OPEN_ACL_UNSAFE, mode: "persistent" });
+        }
       }
     }
-    const target: CreateOp = { ...op, parents: false };
     return missing.length === 0 ? single(prepCreate(ctx, target)) : this.#multi(ctx, [...missing, target]);
   }
 
   /** The subtree, deepest first, as one multi of deletes (ZKUtil.deleteRecursive made atomic). */
   #deleteAll(ctx: OpContext, path: string): Outcome {
-    const invalid = validatePath(path);
+    const invalid = checkSession(ctx) ?? validatePath(path);
     if (invalid) return single(invalid);
+    const reserved = deletableParent(path);
+    if (isZkError(reserved)) return single(reserved);
     if (!this.#pending.exists(path)) return single(keeperError("NoNode", path));
     const children = this.#pendingChildren();
     const order = [path];

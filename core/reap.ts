@@ -3,6 +3,7 @@
  * then sent through prep as a { op: "reap" } request (prep checks again, as the tree may move meanwhile).
  */
 import { ephemeralKind, ttlOf } from "./ephemeral-type.ts";
+import { persistedOwner } from "./pending.ts";
 import type { TreeView } from "./tree-view.ts";
 
 /** A tree that lists its containers and TTL nodes, as ZooKeeper's DataTree does (DataTree has both). */
@@ -31,8 +32,10 @@ export function reapCandidates(
   }
   for (const path of tree.ttls()) {
     const stat = tree.stat(path);
-    if (stat === undefined || stat.numChildren > 0 || ephemeralKind(stat.ephemeralOwner) !== "ttl") continue;
-    const ttl = ttlOf(stat.ephemeralOwner);
+    if (stat === undefined || stat.numChildren > 0) continue;
+    const owner = persistedOwner(tree, path, stat);
+    if (ephemeralKind(owner) !== "ttl") continue;
+    const ttl = ttlOf(owner);
     if (ttl !== 0 && now - stat.mtime > ttl) candidates.push(path);
   }
   return candidates.sort().slice(0, maxPerCall);
