@@ -17,6 +17,12 @@ export interface TreeView {
    * sequential suffix and CreateTxn.parentCVersion count from; undefined when the node does not exist
    */
   persistedCversion(path: string): number | undefined;
+  /**
+   * StatPersisted.ephemeralOwner, container and TTL markers included, for a tree whose stat() shows the
+   * client's owner (DataNode.copyStat gives 0 for containers and TTL nodes); a tree whose stat() keeps
+   * the markers may leave it out. Undefined when the node does not exist.
+   */
+  persistedOwner?(path: string): bigint | undefined;
   data(path: string): Uint8Array | undefined;
   acl(path: string): readonly ACL[] | undefined;
   /** child names (not paths), in no particular order */
