@@ -25,9 +25,20 @@ export interface LeaderSettings {
   readonly core: CoreConfig;
 }
 
+/**
+ * A committed write: what apply returned, and for a failed request the error prep found (with its path
+ * and message; the log's error txn keeps only the code). Failed requests are committed too, as in
+ * ZooKeeper, so that every reply leaves in log order.
+ */
+export interface Committed {
+  readonly applied: Applied;
+  readonly error?: ZkError;
+}
+
 interface Pending {
   readonly txn: Txn;
-  readonly resolve: (applied: Applied | ZkError) => void;
+  readonly error: ZkError | undefined;
+  readonly resolve: (outcome: Committed | ZkError) => void;
 }
 
 type InFlight =
@@ -112,7 +123,7 @@ export class Leader {
     }
   }
 
-  submit(caller: Caller, req: WriteRequest): Promise<Applied | ZkError> {
+  submit(caller: Caller, req: WriteRequest): Promise<Committed | ZkError> {
     return new Promise((resolve) => {
       if (this.#failure !== undefined) {
         resolve(zkError("ConnectionLoss", "this member is no longer the leader"));
@@ -133,8 +144,8 @@ export class Leader {
       if (this.#held.length === 1) void this.#advanceEpoch();
       return;
     }
-    const txn = this.#preparer.prep(caller, { zxid: next.zxid, time: Date.now() }, req);
-    this.#queue.push({ txn, resolve }, txnBytes(txn.body));
+    const { txn, error } = this.#preparer.prepare(caller, { zxid: next.zxid, time: Date.now() }, req);
+    this.#queue.push({ txn, error, resolve }, txnBytes(txn.body));
     this.#pump();
   }
 
@@ -195,7 +206,12 @@ export class Leader {
         item.group.map((p) => p.txn),
       );
       this.#preparer.release(this.#replica.lastZxid);
-      for (let i = 0; i < item.group.length; i++) item.group[i]!.resolve(results[i]!);
+      for (let i = 0; i < item.group.length; i++) {
+        const p = item.group[i]!;
+        p.resolve(
+          p.error === undefined ? { applied: results[i]! } : { applied: results[i]!, error: p.error },
+        );
+      }
     }
   }
 

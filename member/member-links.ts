@@ -2,9 +2,9 @@
  * The subjects members use among themselves, under the API prefix. Each member listens on its own
  * `…member.<id>.*`; followers ping and forward to the leader's.
  */
-
 import type { ZkError } from "../core/errors.ts";
-import type { Caller, OpResult, WatchEvent, WriteRequest } from "../core/records.ts";
+import type { Caller, WriteRequest } from "../core/records.ts";
+import type { Committed } from "./leader.ts";
 
 export const memberSubject = (
   apiPrefix: string,
@@ -29,7 +29,8 @@ export interface WriteForward {
   readonly req: WriteRequest;
 }
 export type WriteReply =
-  | { readonly zxid: number; readonly result: OpResult; readonly events: readonly WatchEvent[] }
+  | { readonly committed: Committed }
+  /** not committed at all (the leader lost its leadership meanwhile): the outcome is unknown */
   | { readonly error: ZkError }
   /** the addressee does not lead: nothing was prepped, so the sender may try the new leader */
   | { readonly notLeader: true };

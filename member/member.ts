@@ -15,7 +15,7 @@ import { mayStand, nonLeaderState, type ZabState } from "../core/zab/state.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
-import { Leader } from "./leader.ts";
+import { type Committed, Leader } from "./leader.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
 import {
   memberSubject,
@@ -43,13 +43,14 @@ export interface MemberPeer {
   readonly lastSeenMs: number;
 }
 
-function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+/** Whether p settled within ms. */
+function within(p: Promise<void>, ms: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => resolve(undefined), ms);
+    const t = setTimeout(() => resolve(false), ms);
     p.then(
-      (v) => {
+      () => {
         clearTimeout(t);
-        resolve(v);
+        resolve(true);
       },
       (e: unknown) => {
         clearTimeout(t);
@@ -238,8 +239,7 @@ export class Member implements AsyncDisposable {
     const leader = this.#leader;
     if (this.#state !== "LEADING" || leader === undefined) return { notLeader: true };
     const out = await leader.submit(fwd.caller, fwd.req);
-    if (isZkError(out)) return { error: out };
-    return { zxid: out.zxid, result: out.result, events: out.events };
+    return isZkError(out) ? { error: out } : { committed: out };
   }
 
   #onLeaderChange(): void {
@@ -308,7 +308,7 @@ export class Member implements AsyncDisposable {
       // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
       const tip = await logTip(this.#jsm, this.config.logStream);
       const caughtUp = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
-      if (caughtUp === undefined) return;
+      if (!caughtUp) return;
       this.#tail?.stop();
       this.#tail = undefined;
       if (!mayFence(won.epoch, this.#replica.lastZxid, this.#replica.epoch)) {
@@ -406,7 +406,7 @@ export class Member implements AsyncDisposable {
   // ---- what the API layer calls ----
 
   /** A write, by the leader here or forwarded to it; answered once this member has applied it. */
-  async write(caller: Caller, req: WriteRequest): Promise<Applied | ZkError> {
+  async write(caller: Caller, req: WriteRequest): Promise<Committed | ZkError> {
     const deadline = performance.now() + this.config.requestTimeoutMs;
     for (;;) {
       if (this.#closed) return zkError("ConnectionLoss", "member closed");
@@ -439,12 +439,10 @@ export class Member implements AsyncDisposable {
         continue;
       }
       if ("error" in reply) return reply.error;
-      const applied = await within(
-        this.#replica.waitZxid(reply.zxid),
-        Math.max(1, deadline - performance.now()),
-      );
-      if (applied === undefined) return zkError("ConnectionLoss", "committed, but not yet applied here");
-      return { zxid: reply.zxid, result: reply.result, events: reply.events };
+      const { zxid } = reply.committed.applied;
+      const applied = await within(this.#replica.waitZxid(zxid), Math.max(1, deadline - performance.now()));
+      if (!applied) return zkError("ConnectionLoss", "committed, but not yet applied here");
+      return reply.committed;
     }
   }
 
@@ -465,7 +463,7 @@ export class Member implements AsyncDisposable {
     try {
       const tip = await logTip(this.#jsm, this.config.logStream);
       const ok = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
-      if (ok === undefined) return zkError("OperationTimeout", "could not catch up with the log");
+      if (!ok) return zkError("OperationTimeout", "could not catch up with the log");
       return this.#replica.lastZxid;
     } catch (err) {
       return zkError("ConnectionLoss", `log unreachable: ${(err as Error).message}`);

@@ -1,0 +1,49 @@
+/**
+ * Members for tests: each on its own NATS connection (so a test can sever one), with timings short
+ * enough that failover happens within a test, and a helper to compare trees byte for byte.
+ */
+import { connect } from "@nats-io/transport-node";
+import { serializeSnapshot } from "../../core/snapshot.ts";
+import { type Config, ConfigSchema } from "../../member/config.ts";
+import { Member } from "../../member/member.ts";
+
+export function testConfig(memberId: string, overrides: Partial<Config> = {}): Config {
+  return ConfigSchema.parse({ memberId, requestTimeoutMs: 5000, ...overrides });
+}
+
+export async function startMember(
+  url: string,
+  memberId: string,
+  overrides: Partial<Config> = {},
+): Promise<Member> {
+  const nc = await connect({
+    servers: url,
+    name: memberId,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 100,
+  });
+  const log = process.env.NZK_TEST_LOG
+    ? (msg: string, fields?: Record<string, unknown>) => console.error(memberId, msg, JSON.stringify(fields ?? {}))
+    : undefined;
+  const member = await Member.start(testConfig(memberId, overrides), nc, log);
+  const close = member.close.bind(member);
+  member.close = async () => {
+    await close();
+    await nc.close();
+  };
+  return member;
+}
+
+/** Polls a condition on the members' own state (not a sleep: it ends as soon as the state is reached). */
+export async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const snapshotOf = (m: Member): string =>
+  Buffer.from(serializeSnapshot(m.replica.tree)).toString("base64");
+
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
