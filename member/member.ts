@@ -411,30 +411,15 @@ export class Member implements AsyncDisposable {
     for (;;) {
       if (this.#closed) return zkError("ConnectionLoss", "member closed");
       if (this.#state === "LEADING" && this.#leader !== undefined) return this.#leader.submit(caller, req);
-      const target = this.#election.view.leader?.memberId;
+      const target = this.#election.view.leader;
       const remaining = deadline - performance.now();
       if (remaining <= 0) return zkError("ConnectionLoss", "no leader reachable");
-      if (target === undefined || target === this.config.memberId || this.#trying) {
+      if (target === undefined || target.memberId === this.config.memberId || this.#trying) {
         await this.#leaderChange(Math.min(remaining, 50));
         continue;
       }
-      let reply: WriteReply;
-      try {
-        const msg = await this.nc.request(
-          memberSubject(this.config.apiPrefix, target, "write"),
-          encodeWire({ caller, req } satisfies WriteForward),
-          { timeout: remaining },
-        );
-        reply = decodeWire<WriteReply>(msg.data);
-      } catch (err) {
-        // No responders means the write reached nobody, so trying the next leader is safe.
-        if ((err as { code?: string }).code === "503" || /no responders/i.test((err as Error).message)) {
-          await this.#leaderChange(Math.min(deadline - performance.now(), 50));
-          continue;
-        }
-        return zkError("ConnectionLoss", `forwarding to the leader failed: ${(err as Error).message}`);
-      }
-      if ("notLeader" in reply) {
+      const reply = await this.#forward(target.memberId, target.epoch, caller, req, remaining);
+      if (reply === "retry") {
         await this.#leaderChange(Math.min(deadline - performance.now(), 50));
         continue;
       }
@@ -443,6 +428,50 @@ export class Member implements AsyncDisposable {
       const applied = await within(this.#replica.waitZxid(zxid), Math.max(1, deadline - performance.now()));
       if (!applied) return zkError("ConnectionLoss", "committed, but not yet applied here");
       return reply.committed;
+    }
+  }
+
+  /**
+   * One forwarded write. "retry" only when the write surely reached no leader (no responders, or the
+   * addressee does not lead); when the leadership changes while the write is out, its outcome is
+   * unknown and the writer is told ConnectionLoss at once, as a ZooKeeper follower that loses its
+   * leader drops its clients, rather than after the full timeout.
+   */
+  async #forward(
+    target: string,
+    epoch: number,
+    caller: Caller,
+    req: WriteRequest,
+    timeoutMs: number,
+  ): Promise<Exclude<WriteReply, { notLeader: true }> | "retry"> {
+    let replaced = (): void => {};
+    const leaderReplaced = new Promise<"replaced">((resolve) => {
+      replaced = () => {
+        if (this.#closed || this.#election.view.leader?.epoch !== epoch) resolve("replaced");
+      };
+      this.#leaderChanged.add(replaced);
+    });
+    const request = this.nc.request(
+      memberSubject(this.config.apiPrefix, target, "write"),
+      encodeWire({ caller, req } satisfies WriteForward),
+      { timeout: timeoutMs },
+    );
+    try {
+      const msg = await Promise.race([request, leaderReplaced]);
+      if (msg === "replaced") {
+        request.catch(() => {});
+        return { error: zkError("ConnectionLoss", "the leader changed while the write was in flight") };
+      }
+      const reply = decodeWire<WriteReply>(msg.data);
+      return "notLeader" in reply ? "retry" : reply;
+    } catch (err) {
+      if ((err as { code?: string }).code === "503" || /no responders/i.test((err as Error).message))
+        return "retry";
+      return {
+        error: zkError("ConnectionLoss", `forwarding to the leader failed: ${(err as Error).message}`),
+      };
+    } finally {
+      this.#leaderChanged.delete(replaced);
     }
   }
 

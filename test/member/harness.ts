@@ -23,7 +23,8 @@ export async function startMember(
     reconnectTimeWait: 100,
   });
   const log = process.env.NZK_TEST_LOG
-    ? (msg: string, fields?: Record<string, unknown>) => console.error(memberId, msg, JSON.stringify(fields ?? {}))
+    ? (msg: string, fields?: Record<string, unknown>) =>
+        console.error(memberId, msg, JSON.stringify(fields ?? {}))
     : undefined;
   const member = await Member.start(testConfig(memberId, overrides), nc, log);
   const close = member.close.bind(member);
