@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -102,7 +103,8 @@ export async function startNatsServer(options: StartNatsServerOptions): Promise<
     }),
   );
 
-  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const [command, args] = orphanProof(binary, ["-c", configFile]);
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   const tail: string[] = [];
   const onLine = (line: string) => {
     tail.push(line);
@@ -247,8 +249,19 @@ function connectableHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-// A server must not outlive the process that started it, even when that process exits without stopping
-// it: the server is asked to shut down cleanly (and woken, in case a test paused it).
+const SETPRIV = "/usr/bin/setpriv";
+
+/**
+ * A server must not outlive the process that started it. If that process is killed, Linux kills the server
+ * too (PR_SET_PDEATHSIG, which setpriv sets and then execs nats-server, keeping its pid). SIGKILL, because
+ * a paused server would sit on a SIGTERM forever; with sync_interval: always nothing acknowledged is lost.
+ */
+function orphanProof(binary: string, args: string[]): [string, string[]] {
+  return existsSync(SETPRIV) ? [SETPRIV, ["--pdeathsig", "KILL", "--", binary, ...args]] : [binary, args];
+}
+
+// When the starting process exits normally without stopping its servers, they are asked to shut down
+// cleanly (and woken, in case a test paused one).
 const live = new Set<ChildProcess>();
 let reaperInstalled = false;
 
