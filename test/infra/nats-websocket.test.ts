@@ -6,6 +6,8 @@ import { natsServer } from "../fixtures/nats.ts";
 // wsconnect() installs the websocket transport process-wide in nats.js, so it lives in its own test file
 // (vitest runs each file in its own process), away from tests whose TCP clients reconnect.
 test("a websocket client reaches the server's JetStream and its subscribers", async () => {
+  // Without a WebSocket global wsconnect() waits forever instead of failing (vitest.config.ts adds it on Node 20).
+  expect(typeof globalThis.WebSocket).toBe("function");
   await using nats = await natsServer({ websocket: true });
   expect(nats.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
   const tcp = await nats.connect();
