@@ -11,10 +11,8 @@ import { joinPath, ROOT, validatePath } from "./paths.ts";
 import { type ACL, type Caller, Perms, type Stat } from "./records.ts";
 import type { TreeView } from "./tree-view.ts";
 
-type AuthOf = Pick<Caller, "auth">;
-
 /** validatePath, NoNode, then the ACL check; the node's Stat when all pass */
-function readable(tree: TreeView, caller: AuthOf, path: string, perm: number): Stat | ZkError {
+function readable(tree: TreeView, caller: Caller, path: string, perm: number): Stat | ZkError {
   const invalid = validatePath(path);
   if (invalid) return invalid;
   const stat = tree.stat(path);
@@ -24,7 +22,7 @@ function readable(tree: TreeView, caller: AuthOf, path: string, perm: number): S
 
 export function getData(
   tree: TreeView,
-  caller: AuthOf,
+  caller: Caller,
   path: string,
 ): { data: Uint8Array; stat: Stat } | ZkError {
   const stat = readable(tree, caller, path, Perms.READ);
@@ -32,13 +30,13 @@ export function getData(
 }
 
 /** ZooKeeper 3.9.2+: READ is checked when the node exists */
-export function exists(tree: TreeView, caller: AuthOf, path: string): Stat | ZkError {
+export function exists(tree: TreeView, caller: Caller, path: string): Stat | ZkError {
   return readable(tree, caller, path, Perms.READ);
 }
 
 export function getChildren(
   tree: TreeView,
-  caller: AuthOf,
+  caller: Caller,
   path: string,
 ): { children: string[]; stat: Stat } | ZkError {
   const stat = readable(tree, caller, path, Perms.READ);
@@ -46,7 +44,7 @@ export function getChildren(
 }
 
 /** DataTree.getAllChildrenNumber: every descendant, so the root counts the /zookeeper nodes too */
-export function getAllChildrenNumber(tree: TreeView, caller: AuthOf, path: string): number | ZkError {
+export function getAllChildrenNumber(tree: TreeView, caller: Caller, path: string): number | ZkError {
   const stat = readable(tree, caller, path, Perms.READ);
   if (isZkError(stat)) return stat;
   if (path === ROOT) return tree.nodeCount - 1;
@@ -72,7 +70,7 @@ export function getEphemerals(tree: TreeView, sessionId: number, prefix: string)
   return (javaTrim(prefix) === ROOT ? all : all.filter((p) => p.startsWith(prefix))).sort();
 }
 
-export function getACL(tree: TreeView, caller: AuthOf, path: string): { acl: ACL[]; stat: Stat } | ZkError {
+export function getACL(tree: TreeView, caller: Caller, path: string): { acl: ACL[]; stat: Stat } | ZkError {
   const stat = readable(tree, caller, path, Perms.READ | Perms.ADMIN);
   if (isZkError(stat)) return stat;
   const acl = tree.acl(path) ?? [];
