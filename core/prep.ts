@@ -34,7 +34,6 @@ import {
 import { type CoreConfig, DEFAULT_CONFIG, type TreeView } from "./tree-view.ts";
 
 export { sequenceSuffix } from "./prep-ops.ts";
-export { reapCandidates } from "./reap.ts";
 
 export interface Prepared {
   readonly txn: Txn;
