@@ -31,6 +31,9 @@ export function hostAddress(address: string): string {
   if (!unzoned.includes(":")) return unzoned;
   const bytes = v6Bytes(unzoned);
   if (bytes === undefined) return unzoned;
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return bytes.slice(12).join(".");
+  }
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   return groups.join(":");
