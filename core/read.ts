@@ -40,7 +40,7 @@ export function getChildren(
   path: string,
 ): { children: string[]; stat: Stat } | ZkError {
   const stat = readable(tree, caller, path, Perms.READ);
-  return isZkError(stat) ? stat : { children: (tree.childNames(path) ?? []).sort(), stat };
+  return isZkError(stat) ? stat : { children: [...(tree.childNames(path) ?? [])].sort(), stat };
 }
 
 /** DataTree.getAllChildrenNumber: every descendant, so the root counts the /zookeeper nodes too */
@@ -67,7 +67,7 @@ export function getEphemerals(tree: TreeView, sessionId: number, prefix: string)
   const invalid = validatePath(prefix);
   if (invalid) return invalid;
   const all = tree.ephemeralsOf(sessionId);
-  return (javaTrim(prefix) === ROOT ? all : all.filter((p) => p.startsWith(prefix))).sort();
+  return (javaTrim(prefix) === ROOT ? [...all] : all.filter((p) => p.startsWith(prefix))).sort();
 }
 
 export function getACL(tree: TreeView, caller: Caller, path: string): { acl: ACL[]; stat: Stat } | ZkError {
