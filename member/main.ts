@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     http: `http://${config.host}:${config.httpPort}`,
     nats: natsUrl,
     apiPrefix: config.apiPrefix,
+    pid: process.pid,
   });
 
   let stopping = false;
