@@ -5,7 +5,7 @@
  * validated as ZooKeeper's client validates them before sending, so a bad path is always BadArguments.
  */
 import { checkACL, fixupACL } from "./acl.ts";
-import { CONTAINER_OWNER, ephemeralKind, isValidTtl, ttlOf, ttlOwner } from "./ephemeral-type.ts";
+import { CONTAINER_OWNER, ephemeralKind, isValidTtl, MAX_TTL, ttlOf, ttlOwner } from "./ephemeral-type.ts";
 import { isZkError, type ZkError, zkError } from "./errors.ts";
 import { keeperError } from "./keeper-error.ts";
 import { isSpecialPath, validatePath } from "./paths.ts";
@@ -91,11 +91,7 @@ function checkCreateRequest(ctx: OpContext, op: CreateOp, mode: ModeFlags): ZkEr
   const tooBig = tooLarge(ctx, op.data, op.path);
   if (tooBig) return tooBig;
   if (mode.ttl ? op.ttl === undefined || !isValidTtl(op.ttl) : op.ttl !== undefined && op.ttl >= 0) {
-    return zkError(
-      "BadArguments",
-      `ttl must be positive and at most 1099511627775 ms for ${op.mode}`,
-      op.path,
-    );
+    return zkError("BadArguments", `ttl must be positive and at most ${MAX_TTL} ms for ${op.mode}`, op.path);
   }
   if (mode.ephemeral && ctx.caller.sessionId === 0) {
     return zkError("BadArguments", "ephemeral nodes need a session: create one and send its token", op.path);
