@@ -16,11 +16,24 @@ function aclKey(acl: readonly ACL[]): string {
   return key;
 }
 
+function sameList(a: readonly ACL[], b: readonly ACL[]): boolean {
+  if (a.length !== b.length || a.length === 0) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.perms !== y.perms || x.id.scheme !== y.id.scheme || x.id.id !== y.id.id) return false;
+  }
+  return true;
+}
+
 export class AclCache {
   readonly #lists = new Map<number, readonly ACL[]>();
   readonly #ids = new Map<string, number>();
   readonly #refs = new Map<number, number>();
   #lastId = 0;
+  /** the list last interned and its id: most creates in a row carry equal ACLs */
+  #recent: readonly ACL[] = [];
+  #recentId = 0;
 
   /** the highest id ever handed out (ZooKeeper's aclIndex) */
   get lastId(): number {
@@ -34,6 +47,10 @@ export class AclCache {
 
   /** convertAcls: the id for this list, interned if new, with one more usage counted */
   intern(acl: readonly ACL[]): number {
+    if (sameList(acl, this.#recent) && this.#lists.get(this.#recentId) === this.#recent) {
+      this.addUsage(this.#recentId);
+      return this.#recentId;
+    }
     const key = aclKey(acl);
     let id = this.#ids.get(key);
     if (id === undefined) {
@@ -45,6 +62,8 @@ export class AclCache {
       this.#ids.set(key, id);
     }
     this.addUsage(id);
+    this.#recent = this.#lists.get(id)!;
+    this.#recentId = id;
     return id;
   }
 
@@ -54,6 +73,10 @@ export class AclCache {
     const acl = this.#lists.get(id);
     if (acl === undefined) throw new Error(`ACL cache holds no list ${id}: the tree is inconsistent`);
     return acl;
+  }
+
+  has(id: number): boolean {
+    return this.#lists.has(id);
   }
 
   addUsage(id: number): void {

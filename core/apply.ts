@@ -47,7 +47,7 @@ function applyOne(tree: DataTree, txn: Txn, body: TxnBody, events: Events): OpRe
       const slot = tree.createNode(path, data, body.acl, kind, owner, body.parentCVersion, zxid, time);
       if (typeof slot === "string") return failed(slot, path);
       events.push({ type: "NodeCreated", path, zxid });
-      events.push({ type: "NodeChildrenChanged", path: parentPath(path, path.lastIndexOf("/")), zxid });
+      events.push({ type: "NodeChildrenChanged", path: tree.nodes.paths[tree.nodes.parent[slot]!]!, zxid });
       return { type: "create", path, stat: tree.statOf(slot) };
     }
     case "delete": {

@@ -30,3 +30,7 @@ export {
 export { type Prepared, Preparer, sequenceSuffix, txnError } from "./prep.ts";
 export { exists, getACL, getAllChildrenNumber, getChildren, getData, getEphemerals } from "./read.ts";
 export { type ReapView, reapCandidates } from "./reap.ts";
+export { adler32 } from "./adler32.ts";
+export { JuteReader, JuteWriter } from "./jute.ts";
+export { deserializeSnapshot, SNAPSHOT_FORMAT, serializeSnapshot } from "./snapshot.ts";
+export { decodeTxns, encodeTxns, TXN_FORMAT } from "./txn-codec.ts";

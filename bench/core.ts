@@ -1,0 +1,196 @@
+/**
+ * The core data tree's speed and size: txns applied per second, heap bytes per znode, snapshot cost.
+ * Run with `npm run bench:core` (node --expose-gc, so heap figures are measured after a full gc).
+ */
+import { apply } from "../core/apply.ts";
+import { DataTree } from "../core/data-tree.ts";
+import { OPEN_ACL_UNSAFE, type Txn, type TxnBody } from "../core/records.ts";
+import { deserializeSnapshot, serializeSnapshot } from "../core/snapshot.ts";
+import { decodeTxns, encodeTxns } from "../core/txn-codec.ts";
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) {
+  console.error("run with --expose-gc: npx tsx --expose-gc bench/core.ts");
+  process.exit(1);
+}
+
+const DATA_BYTES = 100;
+const FANOUT = 1000;
+
+function payload(i: number): Uint8Array {
+  const data = new Uint8Array(DATA_BYTES);
+  for (let j = 0; j < DATA_BYTES; j++) data[j] = (i * 31 + j * 7) & 0xff;
+  return data;
+}
+
+/** /b/g<k>/n<i>, 1000 children per group */
+function pathOf(i: number): string {
+  return `/b/g${i % FANOUT}/n${String(i).padStart(10, "0")}`;
+}
+
+function txn(zxid: number, body: TxnBody): Txn {
+  return { sessionId: 0, zxid, time: 1_700_000_000_000 + zxid, body };
+}
+
+function create(zxid: number, path: string, data: Uint8Array): Txn {
+  const body: TxnBody = {
+    type: "create",
+    path,
+    data,
+    acl: OPEN_ACL_UNSAFE,
+    ephemeralOwner: 0,
+    container: false,
+    ttl: 0,
+    parentCVersion: -1,
+  };
+  return txn(zxid, body);
+}
+
+let zxid = 0x1_0000_0000;
+
+/** A tree with the FANOUT group nodes under /b, so the measured creates are leaves. */
+function groupedTree(): DataTree {
+  const tree = new DataTree();
+  apply(tree, create(++zxid, "/b", new Uint8Array(0)));
+  for (let g = 0; g < FANOUT; g++) apply(tree, create(++zxid, `/b/g${g}`, new Uint8Array(0)));
+  return tree;
+}
+
+function fillTree(tree: DataTree, count: number, data: (i: number) => Uint8Array): void {
+  for (let i = 0; i < count; i++) {
+    const applied = apply(tree, create(++zxid, pathOf(i), data(i)));
+    if (applied.result.type !== "create") throw new Error(`create ${pathOf(i)} failed`);
+  }
+}
+
+function rate(count: number, ms: number): string {
+  return Math.round((count / ms) * 1000).toLocaleString("en-US");
+}
+
+function table(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(" | ")} |`;
+  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+/** The txns as a member applies them: decoded from the log's records. */
+function fromLog(txns: Txn[]): Txn[] {
+  const decoded = decodeTxns(encodeTxns(txns));
+  if (!Array.isArray(decoded)) throw new Error(decoded.message);
+  return decoded;
+}
+
+function timeApply(tree: DataTree, txns: Txn[]): number {
+  const start = performance.now();
+  for (const t of txns) apply(tree, t);
+  return performance.now() - start;
+}
+
+function benchApply(count: number): void {
+  const tree = groupedTree();
+  const data = payload(1);
+  const creates = fromLog(Array.from({ length: count }, (_, i) => create(++zxid, pathOf(i), data)));
+  const sets = fromLog(
+    Array.from({ length: count }, (_, i) =>
+      txn(++zxid, { type: "setData", path: pathOf(i), data, version: 1 }),
+    ),
+  );
+  const deletes = fromLog(
+    Array.from({ length: count }, (_, i) => txn(++zxid, { type: "delete", path: pathOf(i) })),
+  );
+  gc!();
+  const rows: string[][] = [];
+  for (const [name, txns] of [
+    ["create", creates],
+    ["setData", sets],
+    ["delete", deletes],
+  ] as const) {
+    const ms = timeApply(tree, txns);
+    rows.push([
+      name,
+      count.toLocaleString("en-US"),
+      ms.toFixed(0),
+      rate(count, ms),
+      ((ms * 1e6) / count).toFixed(0),
+    ]);
+  }
+  if (tree.nodeCount !== 4 + 1 + FANOUT) throw new Error("deletes left nodes behind");
+  table(
+    `apply throughput (one core; txns pre-built and decoded from log records as a member applies them; ${DATA_BYTES}-byte data; ${FANOUT} parents)`,
+    ["txn", "txns", "ms", "txns/s", "ns/txn"],
+    rows,
+  );
+}
+
+function heapNow(): { heap: number; external: number } {
+  gc!();
+  gc!();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.arrayBuffers };
+}
+
+function benchMemory(counts: number[]): DataTree {
+  const rows: string[][] = [];
+  let kept: DataTree | undefined;
+  for (const count of counts) {
+    kept = undefined;
+    const before = heapNow();
+    const tree = groupedTree();
+    fillTree(tree, count, payload);
+    const after = heapNow();
+    let pathBytes = 0;
+    for (const p of tree.nodes.paths) pathBytes += p.length;
+    const dataBytes = count * DATA_BYTES;
+    const heap = after.heap - before.heap;
+    const external = after.external - before.external;
+    const n = tree.nodeCount;
+    const perNode = (heap - pathBytes - dataBytes) / n;
+    rows.push([
+      n.toLocaleString("en-US"),
+      (heap / 2 ** 20).toFixed(1),
+      (pathBytes / 2 ** 20).toFixed(1),
+      (dataBytes / 2 ** 20).toFixed(1),
+      perNode.toFixed(0),
+      (external / 2 ** 20).toFixed(1),
+      ((heap + external - pathBytes - dataBytes) / n).toFixed(0),
+    ]);
+    kept = tree;
+  }
+  table(
+    `heap per znode (${DATA_BYTES}-byte data): per znode = (heapUsed delta − path bytes − data bytes) / znodes`,
+    ["znodes", "heap MiB", "paths MiB", "data MiB", "heap B/znode", "typed arrays MiB", "all B/znode"],
+    rows,
+  );
+  return kept!;
+}
+
+function benchSnapshot(tree: DataTree): void {
+  const rows: string[][] = [];
+  let start = performance.now();
+  const bytes = serializeSnapshot(tree);
+  const serializeMs = performance.now() - start;
+  gc!();
+  start = performance.now();
+  const restored = deserializeSnapshot(bytes);
+  const deserializeMs = performance.now() - start;
+  if (!(restored instanceof DataTree) || restored.nodeCount !== tree.nodeCount) {
+    throw new Error("snapshot did not restore");
+  }
+  rows.push([
+    tree.nodeCount.toLocaleString("en-US"),
+    (bytes.length / 2 ** 20).toFixed(1),
+    (bytes.length / tree.nodeCount).toFixed(0),
+    serializeMs.toFixed(0),
+    deserializeMs.toFixed(0),
+  ]);
+  table(
+    "snapshot (serialise: tree → bytes; deserialise: bytes → tree, checksum and checks included)",
+    ["znodes", "size MiB", "B/znode", "serialise ms", "deserialise ms"],
+    rows,
+  );
+}
+
+benchApply(300_000);
+const big = benchMemory([100_000, 1_000_000]);
+benchSnapshot(big);

@@ -1,0 +1,20 @@
+/** Adler-32, the checksum ZooKeeper puts on its snapshots: cheap enough to run over a whole snapshot. */
+const MOD = 65521;
+/** the most bytes summed before the sums could pass 2^53 / 2^32 bounds zlib keeps (zlib's NMAX) */
+const NMAX = 5552;
+
+export function adler32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let a = 1;
+  let b = 0;
+  let i = start;
+  while (i < end) {
+    const stop = Math.min(end, i + NMAX);
+    for (; i < stop; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= MOD;
+    b %= MOD;
+  }
+  return (b * 65536 + a) >>> 0;
+}

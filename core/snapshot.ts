@@ -1,0 +1,229 @@
+/**
+ * Snapshots of the whole tree: the nodes with data, stats, ACL ids and owners; the ACL cache with its id
+ * counter; the sessions; lastZxid. The bytes depend only on the logical state (nodes in pre-order with
+ * children sorted, sessions and ACL lists by id), never on the order things happened in or on slot
+ * numbers, so members can compare snapshots byte for byte, and a restored tree hands out the same ACL
+ * ids as one that never stopped.
+ *
+ * Layout (jute encoding): magic "NZKS", int format, long lastZxid, long last ACL id, int n × (long id,
+ * vector<ACL>), int n × (long session id, int timeout, buffer password), int n × node, int Adler-32 of
+ * everything before it. A node: ustring path, buffer data, long acl id, long czxid, mzxid, pzxid, ctime,
+ * mtime, int version, cversion (persisted), aversion, byte owner kind, and for ephemeral and TTL nodes a
+ * long session id or ttl.
+ */
+import { AclCache, OPEN_UNSAFE_ACL_ID } from "./acl-cache.ts";
+import { adler32 } from "./adler32.ts";
+import { DataTree } from "./data-tree.ts";
+import { type ZkError, zkError } from "./errors.ts";
+import { JuteReader, JuteWriter } from "./jute.ts";
+import { NodeStore, OwnerKind } from "./node-store.ts";
+import type { ACL, SessionInfo } from "./records.ts";
+import type { CoreConfig } from "./tree-view.ts";
+
+const MAGIC = 0x4e5a4b53; // "NZKS"
+export const SNAPSHOT_FORMAT = 1;
+/** a node's bytes besides its path, its data and its owner value */
+const NODE_FIXED_BYTES = 4 + 4 + 8 * 6 + 4 * 3 + 1;
+/** magic, format, lastZxid, last ACL id, the three counts and the checksum */
+const FIXED_BYTES = 4 + 4 + 8 + 8 + 4 * 3 + 4;
+
+function hasOwnerValue(kind: number): boolean {
+  return kind === OwnerKind.ephemeral || kind === OwnerKind.ttl;
+}
+
+/** Slots in pre-order, children in path order (the same as name order, as they share the prefix). */
+function preOrder(nodes: NodeStore): number[] {
+  const order: number[] = [];
+  const paths = nodes.paths;
+  const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? 1 : -1);
+  const stack = [nodes.slotOf("/")!];
+  while (stack.length > 0) {
+    const slot = stack.pop()!;
+    order.push(slot);
+    const children = nodes.children[slot];
+    if (children !== null && children !== undefined) {
+      // pushed in descending order so the smallest comes off the stack first
+      for (const child of [...children].sort(byPath)) stack.push(child);
+    }
+  }
+  return order;
+}
+
+function writeAcl(w: JuteWriter, acl: ACL): void {
+  w.writeInt(acl.perms);
+  w.writeString(acl.id.scheme);
+  w.writeString(acl.id.id);
+}
+
+export function serializeSnapshot(tree: DataTree): Uint8Array {
+  const n = tree.nodes;
+  const order = preOrder(n);
+  // exact when paths and ACL ids are ASCII, so the buffer needs neither growing nor trimming
+  let size = FIXED_BYTES;
+  for (const slot of order) {
+    size += NODE_FIXED_BYTES + n.paths[slot]!.length + n.data[slot]!.length;
+    if (hasOwnerValue(n.kind[slot]!)) size += 8;
+  }
+  const sessions = [...tree.sessions()].sort((a, b) => a.sessionId - b.sessionId);
+  for (const s of sessions) size += 16 + s.password.length;
+  const acls = tree.acls.entries();
+  for (const [, acl] of acls) {
+    size += 12;
+    for (const a of acl) size += 12 + a.id.scheme.length + a.id.id.length;
+  }
+
+  const w = new JuteWriter(size);
+  w.writeInt(MAGIC);
+  w.writeInt(SNAPSHOT_FORMAT);
+  w.writeLong(tree.lastZxid);
+  w.writeLong(tree.acls.lastId);
+  w.writeInt(acls.length);
+  for (const [id, acl] of acls) {
+    w.writeLong(id);
+    w.writeVector(acl, writeAcl);
+  }
+  w.writeInt(sessions.length);
+  for (const s of sessions) {
+    w.writeLong(s.sessionId);
+    w.writeInt(s.timeout);
+    w.writeBuffer(s.password);
+  }
+  w.writeInt(order.length);
+  for (const slot of order) {
+    w.writeString(n.paths[slot]!);
+    w.writeBinaryString(n.data[slot]!);
+    w.writeLong(n.acl[slot]!);
+    w.writeLong(n.czxid[slot]!);
+    w.writeLong(n.mzxid[slot]!);
+    w.writeLong(n.pzxid[slot]!);
+    w.writeLong(n.ctime[slot]!);
+    w.writeLong(n.mtime[slot]!);
+    w.writeInt(n.version[slot]!);
+    w.writeInt(n.cversion[slot]!);
+    w.writeInt(n.aversion[slot]!);
+    const kind = n.kind[slot]!;
+    w.writeByte(kind);
+    if (hasOwnerValue(kind)) w.writeLong(n.owner[slot]!);
+  }
+  const body = w.bytes();
+  w.writeInt(adler32(body, 0, body.length));
+  const out = w.bytes();
+  return out.length === out.buffer.byteLength ? out : out.slice();
+}
+
+function readAcl(r: JuteReader): ACL {
+  const perms = r.readInt();
+  const scheme = r.readString() ?? "";
+  return { perms, id: { scheme, id: r.readString() ?? "" } };
+}
+
+function readAcls(r: JuteReader): AclCache {
+  const acls = new AclCache();
+  const lastId = r.readLong();
+  const count = r.readVectorLength(12);
+  for (let i = 0; i < count && r.error === undefined; i++) {
+    const id = r.readLong();
+    const list = r.readVector(readAcl, 12);
+    if (id <= 0 || id > lastId) r.fail(`ACL id ${id} outside 1..${lastId}`);
+    else if (list === null) r.fail(`null ACL list ${id}`);
+    else acls.restore(id, list);
+  }
+  acls.restoreLastId(lastId);
+  return acls;
+}
+
+function readSessions(r: JuteReader): SessionInfo[] {
+  const sessions: SessionInfo[] = [];
+  const count = r.readVectorLength(16);
+  for (let i = 0; i < count && r.error === undefined; i++) {
+    const sessionId = r.readLong();
+    const timeout = r.readInt();
+    sessions.push({ sessionId, timeout, password: r.readBuffer() ?? new Uint8Array(0) });
+  }
+  return sessions;
+}
+
+function readNodes(r: JuteReader, acls: AclCache): NodeStore {
+  const nodes = new NodeStore();
+  const count = r.readVectorLength(NODE_FIXED_BYTES);
+  /** the slots from the root down to the last node read: in pre-order, a node's parent is among them */
+  const branch: number[] = [];
+  for (let i = 0; i < count && r.error === undefined; i++) {
+    const path = r.readString() ?? "";
+    let parent = -1;
+    if (i === 0) {
+      if (path !== "/") r.fail(`first node is ${JSON.stringify(path)}, not the root`);
+    } else {
+      const lastSlash = path.lastIndexOf("/");
+      const parentLength = lastSlash === 0 ? 1 : lastSlash;
+      while (branch.length > 0) {
+        const top = nodes.paths[branch[branch.length - 1]!]!;
+        if (top.length === parentLength && path.startsWith(top)) break;
+        branch.pop();
+      }
+      if (lastSlash < 0 || path.length === lastSlash + 1 || branch.length === 0) {
+        r.fail(`node ${JSON.stringify(path)} out of pre-order or malformed`);
+        break;
+      }
+      if (nodes.index.has(path)) {
+        r.fail(`node ${JSON.stringify(path)} appears twice`);
+        break;
+      }
+      parent = branch[branch.length - 1]!;
+    }
+    const data = r.readBinaryString();
+    const acl = r.readLong();
+    const czxid = r.readLong();
+    const mzxid = r.readLong();
+    const pzxid = r.readLong();
+    const ctime = r.readLong();
+    const mtime = r.readLong();
+    const version = r.readInt();
+    const cversion = r.readInt();
+    const aversion = r.readInt();
+    const kind = r.readByte();
+    const owner = hasOwnerValue(kind) ? r.readLong() : 0;
+    if (r.error !== undefined) break;
+    if (kind > OwnerKind.ttl) r.fail(`unknown owner kind ${kind} of ${path}`);
+    else if (acl !== OPEN_UNSAFE_ACL_ID && !acls.has(acl)) {
+      r.fail(`node ${path} has ACL id ${acl}, which the snapshot does not hold`);
+    }
+    if (r.error !== undefined) break;
+    const slot = nodes.add(path, parent);
+    nodes.data[slot] = data;
+    nodes.acl[slot] = acl;
+    acls.addUsage(acl);
+    nodes.czxid[slot] = czxid;
+    nodes.mzxid[slot] = mzxid;
+    nodes.pzxid[slot] = pzxid;
+    nodes.ctime[slot] = ctime;
+    nodes.mtime[slot] = mtime;
+    nodes.version[slot] = version;
+    nodes.cversion[slot] = cversion;
+    nodes.aversion[slot] = aversion;
+    nodes.setOwner(slot, kind as OwnerKind, owner);
+    branch.push(slot);
+  }
+  if (r.error === undefined && nodes.size === 0) r.fail("no root node");
+  return nodes;
+}
+
+export function deserializeSnapshot(bytes: Uint8Array, config?: Partial<CoreConfig>): DataTree | ZkError {
+  if (bytes.length < 12) return zkError("MarshallingError", "snapshot too short");
+  const r = new JuteReader(bytes.subarray(0, bytes.length - 4));
+  if (r.readInt() !== MAGIC) return zkError("MarshallingError", "not an nzk snapshot (bad magic)");
+  const format = r.readInt();
+  if (format !== SNAPSHOT_FORMAT) return zkError("MarshallingError", `unknown snapshot format ${format}`);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0);
+  if (adler32(bytes, 0, bytes.length - 4) !== stored) {
+    return zkError("MarshallingError", "snapshot checksum mismatch: the snapshot is damaged");
+  }
+  const lastZxid = r.readLong();
+  const acls = readAcls(r);
+  const sessions = readSessions(r);
+  const nodes = readNodes(r, acls);
+  r.expectEnd();
+  if (r.error !== undefined) return r.error;
+  acls.purgeUnused();
+  return new DataTree(config, { nodes, acls, sessions, lastZxid });
+}
