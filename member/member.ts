@@ -27,6 +27,7 @@ import {
   type WriteReply,
 } from "./member-links.ts";
 import { Replica } from "./replica.ts";
+import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
 import { SnapshotStore } from "./snapshots.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
@@ -497,6 +498,34 @@ export class Member implements AsyncDisposable {
     } catch (err) {
       return zkError("ConnectionLoss", `log unreachable: ${(err as Error).message}`);
     }
+  }
+
+  /** ZooKeeper's createSession, with the timeout clamped to the configured bounds as ZooKeeper does. */
+  async createSession(
+    timeoutMs: number,
+  ): Promise<{ sessionId: number; timeoutMs: number; token: string } | ZkError> {
+    const timeout = Math.min(
+      this.config.maxSessionTimeoutMs,
+      Math.max(this.config.minSessionTimeoutMs, Math.trunc(timeoutMs)),
+    );
+    const password = newSessionPassword();
+    const out = await this.write({ sessionId: 0, auth: [] }, { op: "createSession", timeout, password });
+    if (isZkError(out)) return out;
+    if (out.error !== undefined) return out.error;
+    const result = out.applied.result;
+    if (result.type !== "createSession")
+      return zkError("SystemError", `createSession answered ${result.type}`);
+    return {
+      sessionId: result.sessionId,
+      timeoutMs: result.timeout,
+      token: sessionToken(result.sessionId, password),
+    };
+  }
+
+  async closeSession(sessionId: number): Promise<undefined | ZkError> {
+    const out = await this.write({ sessionId, auth: [] }, { op: "closeSession" });
+    if (isZkError(out)) return out;
+    return out.error;
   }
 
   /** A session's keepalive: true when the leader knows it; false means expired. */
