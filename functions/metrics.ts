@@ -1,0 +1,106 @@
+/**
+ * Request counts and latencies per route, kept by the handler instance that served them, and
+ * rendered in Prometheus' text format with the registry's own gauges. Latency buckets are fixed so a
+ * long-running instance uses constant memory whatever it serves.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { ServerStats } from "./backend.ts";
+
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+interface Series {
+  count: number;
+  sum: number;
+  readonly buckets: number[];
+}
+
+export class HttpMetrics {
+  readonly #requests = new Map<string, number>();
+  readonly #latency = new Map<string, Series>();
+  #inFlight = 0;
+
+  /** middleware counting every request by the route that matched (or "unmatched") */
+  middleware(): MiddlewareHandler<{ Variables: { route: string } }> {
+    return async (c, next) => {
+      const start = performance.now();
+      this.#inFlight++;
+      try {
+        await next();
+      } finally {
+        this.#inFlight--;
+        this.observe(c.get("route") ?? "unmatched", c.res.status, (performance.now() - start) / 1000);
+      }
+    };
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  observe(route: string, status: number, seconds: number): void {
+    const key = `route="${escapeLabel(route)}",code="${status}"`;
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    const rkey = `route="${escapeLabel(route)}"`;
+    let series = this.#latency.get(rkey);
+    if (series === undefined) {
+      series = { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+      this.#latency.set(rkey, series);
+    }
+    series.count++;
+    series.sum += seconds;
+    for (const [i, le] of BUCKETS.entries()) if (seconds <= le) series.buckets[i]!++;
+  }
+
+  render(stats: ServerStats | undefined): string {
+    const lines: string[] = [
+      "# HELP nzk_http_requests_total HTTP requests served, by route and status.",
+      "# TYPE nzk_http_requests_total counter",
+    ];
+    for (const [labels, n] of this.#requests) lines.push(`nzk_http_requests_total{${labels}} ${n}`);
+    lines.push(
+      "# HELP nzk_http_request_duration_seconds HTTP request latency, by route.",
+      "# TYPE nzk_http_request_duration_seconds histogram",
+    );
+    for (const [labels, s] of this.#latency) {
+      for (const [i, le] of BUCKETS.entries())
+        lines.push(`nzk_http_request_duration_seconds_bucket{${labels},le="${le}"} ${s.buckets[i]}`);
+      lines.push(`nzk_http_request_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
+      lines.push(`nzk_http_request_duration_seconds_sum{${labels}} ${s.sum}`);
+      lines.push(`nzk_http_request_duration_seconds_count{${labels}} ${s.count}`);
+    }
+    gauge(lines, "nzk_http_requests_in_flight", "HTTP requests being served now.", this.#inFlight);
+    if (stats !== undefined) {
+      gauge(lines, "nzk_znode_count", "Znodes in the tree.", stats.znodeCount);
+      gauge(lines, "nzk_ephemerals_count", "Ephemeral znodes.", stats.ephemeralsCount);
+      gauge(lines, "nzk_watch_count", "Watches being waited on.", stats.watchCount);
+      gauge(lines, "nzk_sessions", "Live sessions.", stats.sessionCount);
+      gauge(
+        lines,
+        "nzk_outstanding_requests",
+        "Writes submitted and not yet answered.",
+        stats.outstandingRequests,
+      );
+      gauge(
+        lines,
+        "nzk_approximate_data_size_bytes",
+        "Bytes of znode data and paths.",
+        stats.approximateDataSize,
+      );
+      gauge(lines, "nzk_log_lag", "Log entries this member has yet to apply.", stats.logLag);
+      gauge(lines, "nzk_last_zxid", "The last zxid this member applied.", stats.lastZxid);
+      gauge(lines, "nzk_epoch", "The current epoch.", stats.epoch);
+      lines.push("# HELP nzk_mode The member's mode (1 for the current one).", "# TYPE nzk_mode gauge");
+      for (const mode of ["leading", "following", "observing", "looking", "standalone"])
+        lines.push(`nzk_mode{mode="${mode}"} ${stats.mode === mode ? 1 : 0}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+function gauge(lines: string[], name: string, help: string, value: number): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+}
+
+function escapeLabel(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+}

@@ -1,0 +1,172 @@
+/**
+ * Watches (shared/API.md, "Watches"). The one-shot long poll answers the first event after the zxid
+ * the client last saw, so a change between its read and its watch is never missed. The SSE stream
+ * resumes after Last-Event-ID or `since` out of the durable events stream; it holds at most a bounded
+ * number of unsent events for a slow reader, then ends with a `resume` event naming the zxid to
+ * reconnect from, so a reader that cannot keep up costs the server a fixed amount of memory.
+ */
+import { streamSSE } from "hono/streaming";
+import { isZkError } from "../../core/errors.ts";
+import type { WatchEvent } from "../../core/records.ts";
+import { parseId, toHex } from "../../core/zxid.ts";
+import { badArguments } from "../errors.ts";
+import { route } from "../route.ts";
+import { errorResponses, json, ZnodePathParam } from "../schemas/common.ts";
+import { EventsQuery, WatchEventOut, WatchQuery } from "../schemas/events.ts";
+import { type RouteContext, validZnode } from "./context.ts";
+
+export interface EventRouteOptions {
+  readonly sseBufferEvents: number;
+  readonly maxWatchMs: number;
+}
+
+const tags = ["watches"];
+
+export const eventJson = (e: WatchEvent) => ({ type: e.type, path: e.path, zxid: toHex(e.zxid) });
+
+export function eventRoutes({ app, backend, options }: RouteContext, limits: EventRouteOptions): void {
+  route(
+    app,
+    options,
+    {
+      method: "get",
+      path: "/v1/watch/{path}",
+      summary: "one-shot watch: the first event after zxid, at once if it already happened; 204 on timeout",
+      tags,
+      params: ZnodePathParam,
+      query: WatchQuery,
+      responses: {
+        200: json(WatchEventOut, "the event"),
+        204: { description: "timed out" },
+        ...errorResponses,
+      },
+    },
+    async ({ path, query, c }) => {
+      const invalid = validZnode(path);
+      if (invalid) return invalid;
+      const timeoutMs = Math.min(query.timeoutMs ?? 30_000, limits.maxWatchMs);
+      const after = query.zxid === undefined ? undefined : parseId(query.zxid);
+      const event = await backend.watch(path, query.type, after, timeoutMs, c.req.raw.signal);
+      if (isZkError(event)) return event;
+      if (event === undefined) return c.body(null, 204);
+      return c.json(eventJson(event));
+    },
+  );
+
+  route(
+    app,
+    options,
+    {
+      method: "get",
+      path: "/v1/events/{path}",
+      summary: "Server-Sent Events of the path (or its subtree), resumable with Last-Event-ID or since",
+      tags,
+      params: ZnodePathParam,
+      query: EventsQuery,
+      responses: {
+        200: { description: "text/event-stream: id <zxid>, event <type>, data WatchEvent" },
+        ...errorResponses,
+      },
+    },
+    async ({ path, query, c }) => {
+      const invalid = validZnode(path);
+      if (invalid) return invalid;
+      const resumeFrom = query.since ?? c.req.header("last-event-id");
+      const since = resumeFrom === undefined ? undefined : parseId(resumeFrom);
+      if (resumeFrom !== undefined && since === undefined)
+        return badArguments(`cannot resume from ${resumeFrom}`);
+      const abort = new AbortController();
+      c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+      const events = backend.events({
+        path,
+        recursive: query.recursive === "true",
+        signal: abort.signal,
+        ...(since === undefined ? {} : { since }),
+      });
+      return streamSSE(c, async (stream) => {
+        stream.onAbort(() => abort.abort());
+        const queue = new BoundedQueue<WatchEvent>(limits.sseBufferEvents);
+        let lastSent = since;
+        const pump = (async () => {
+          try {
+            for await (const event of events) {
+              if (!queue.push(event)) break;
+            }
+            queue.end();
+          } catch {
+            queue.overflow();
+          }
+        })();
+        await stream.writeSSE({ event: "open", data: JSON.stringify({ path, since: since ?? null }) });
+        for (;;) {
+          const next = await queue.shift();
+          if (next === "end") break;
+          if (next === "overflow") {
+            await stream.writeSSE({
+              event: "resume",
+              data: JSON.stringify({
+                reason: "the stream cannot go on from here: reconnect with since",
+                since: lastSent === undefined ? null : toHex(lastSent),
+              }),
+            });
+            break;
+          }
+          await stream.writeSSE({
+            id: toHex(next.zxid),
+            event: next.type,
+            data: JSON.stringify(eventJson(next)),
+          });
+          lastSent = next.zxid;
+        }
+        abort.abort();
+        await pump.catch(() => {});
+      });
+    },
+  );
+}
+
+/** A FIFO of at most `limit` items; pushing past it marks the queue overflowed for its reader. */
+class BoundedQueue<T> {
+  readonly #items: T[] = [];
+  readonly #limit: number;
+  #state: "open" | "end" | "overflow" = "open";
+  #wake: (() => void) | undefined;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  push(item: T): boolean {
+    if (this.#state !== "open") return false;
+    if (this.#items.length >= this.#limit) {
+      this.#state = "overflow";
+      this.#items.length = 0;
+    } else this.#items.push(item);
+    this.#wake?.();
+    return this.#state === "open";
+  }
+
+  overflow(): void {
+    this.#state = "overflow";
+    this.#items.length = 0;
+    this.#wake?.();
+  }
+
+  end(): void {
+    if (this.#state === "open") this.#state = "end";
+    this.#wake?.();
+  }
+
+  async shift(): Promise<T | "end" | "overflow"> {
+    for (;;) {
+      if (this.#state === "overflow") return "overflow";
+      const item = this.#items.shift();
+      if (item !== undefined) return item;
+      if (this.#state === "end") return "end";
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+}

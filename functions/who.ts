@@ -1,0 +1,39 @@
+/**
+ * Who a request is (shared/API.md, "Sessions"): the `Nzk-Session` token, and `Authorization: Basic`
+ * credentials that count as the digest identity "user:password" for this one request. The member
+ * checks both; here they are only read, and a header that cannot be read is AuthFailed.
+ */
+import { type ZkError, zkError } from "../core/errors.ts";
+import type { Who } from "./backend.ts";
+
+export const SESSION_HEADER = "Nzk-Session";
+
+export function whoOf(headers: Headers, remoteAddress: string | undefined): Who | ZkError {
+  const session = headers.get(SESSION_HEADER)?.trim();
+  const authorization = headers.get("authorization");
+  let basic: string | undefined;
+  if (authorization !== null) {
+    const match = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(authorization);
+    if (match === null)
+      return zkError("AuthFailed", "KeeperErrorCode = AuthFailed: Authorization must be Basic");
+    basic = decodeCredentials(match[1]!);
+    if (basic === undefined || !basic.includes(":"))
+      return zkError("AuthFailed", "KeeperErrorCode = AuthFailed: Basic credentials must be user:password");
+  }
+  if (session === "") return zkError("AuthFailed", `KeeperErrorCode = AuthFailed: empty ${SESSION_HEADER}`);
+  return {
+    ...(session === undefined ? {} : { session }),
+    ...(basic === undefined ? {} : { basic }),
+    ...(remoteAddress === undefined ? {} : { remoteAddress }),
+  };
+}
+
+function decodeCredentials(b64: string): string | undefined {
+  try {
+    const binary = atob(b64);
+    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
