@@ -57,10 +57,19 @@ else
   tried+=("nats-server on PATH: none")
 fi
 
-if [[ -d $CACHE_ROOT ]]; then
+use_cached() {
+  local cached
+  [[ -d $CACHE_ROOT ]] || return 0
   while IFS= read -r cached; do
     if new_enough "$cached"; then found "$cached"; fi
   done < <(find "$CACHE_ROOT" -mindepth 2 -maxdepth 2 -name nats-server | sort -V -r)
+}
+use_cached
+
+# Test workers may all arrive here at once on a first run: one installs, the others wait and reuse it.
+if mkdir -p "$CACHE_ROOT" 2>/dev/null && command -v flock >/dev/null && exec 9>"$CACHE_ROOT/.install.lock"; then
+  flock 9
+  use_cached
 fi
 tried+=("cache $CACHE_ROOT: no working copy")
 
