@@ -42,6 +42,12 @@ export const ConfigSchema = z
     snapshotEverySeconds: positive.default(3600),
     snapshotsKept: positive.max(100).default(3),
     maxDataBytes: positive.default(1024 * 1024),
+    /** ZooKeeper's znode.container.checkIntervalMs and maxPerMinute */
+    reapIntervalMs: positive.default(60_000),
+    reapMaxPerRun: positive.default(10_000),
+    /** publish watch events on NATS and keep them in the events stream for this long */
+    events: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(true),
+    eventsMaxAgeSeconds: positive.default(86_400),
     /** how often followers ping the leader, and how long a ping may take */
     pingIntervalMs: positive.default(100),
     pingTimeoutMs: positive.default(250),
@@ -92,6 +98,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof Config>> = {
   NZK_SNAPSHOT_EVERY_TXNS: "snapshotEveryTxns",
   NZK_SNAPSHOT_EVERY_SECONDS: "snapshotEverySeconds",
   NZK_SNAPSHOTS_KEPT: "snapshotsKept",
+  NZK_EVENTS: "events",
 };
 
 export class ConfigError extends Error {

@@ -8,12 +8,10 @@
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type ZkError, zkError } from "../core/errors.ts";
-import { Preparer } from "../core/prep.ts";
+import { encodeTxns, Preparer } from "../core/index.ts";
 import type { Applied, Caller, Txn, TxnBody, WriteRequest } from "../core/records.ts";
 import type { CoreConfig } from "../core/tree-view.ts";
-import { encodeTxns } from "../core/txn-codec.ts";
-import { GroupCommit, type GroupCommitConfig } from "../core/zab/group-commit.ts";
-import { ZxidAllocator } from "../core/zab/zxid-allocator.ts";
+import { GroupCommit, type GroupCommitConfig, ZxidAllocator } from "../core/zab/index.ts";
 import { LogWriter } from "./log.ts";
 import type { Replica } from "./replica.ts";
 

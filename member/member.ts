@@ -9,12 +9,11 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { isZkError, type ZkError, zkError } from "../core/errors.ts";
 import type { Applied, Caller, WriteRequest } from "../core/records.ts";
-import { FailureDetector } from "../core/zab/failure-detector.ts";
-import { mayFence } from "../core/zab/fence.ts";
-import { mayStand, nonLeaderState, type ZabState } from "../core/zab/state.ts";
+import { FailureDetector, mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
+import { EventPublisher, ensureEventsStream, lastPublishedZxid } from "./events.ts";
 import { type Committed, Leader } from "./leader.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
 import {
@@ -26,10 +25,12 @@ import {
   type WriteForward,
   type WriteReply,
 } from "./member-links.ts";
+import { Reaper } from "./reaper.ts";
 import { Replica } from "./replica.ts";
 import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
 import { SnapshotStore } from "./snapshots.ts";
+import { Snapshotter } from "./snapshotter.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
@@ -79,6 +80,9 @@ export class Member implements AsyncDisposable {
   #leaseTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
   #sessions: SessionTracker | undefined;
+  #reaper: Reaper | undefined;
+  #snapshotter: Snapshotter | undefined;
+  readonly #events: EventPublisher | undefined;
   #detector: FailureDetector;
   #trying = false;
   /** the election key's revision this leader wrote last: the compare-and-set token of its renewal */
@@ -104,6 +108,11 @@ export class Member implements AsyncDisposable {
     this.#snapshots = snapshots;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
+    this.#events = config.events
+      ? new EventPublisher(nc, config.eventPrefix, (err) =>
+          log("event publish failed", { error: err.message }),
+        )
+      : undefined;
     this.#detector = new FailureDetector(
       { misses: config.suspectAfterMisses, silenceMs: config.suspectAfterSilenceMs },
       performance.now(),
@@ -122,6 +131,14 @@ export class Member implements AsyncDisposable {
       replicas: config.replicas,
       maxMsgBytes,
     });
+    if (config.events) {
+      await ensureEventsStream(nc, {
+        stream: config.eventsStream,
+        prefix: config.eventPrefix,
+        replicas: config.replicas,
+        maxAgeSeconds: config.eventsMaxAgeSeconds,
+      });
+    }
     const jsm = await jetstreamManager(nc);
     const election = await Election.open(nc, config.electionBucket, config.replicas);
     const snapshots = await SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream);
@@ -166,6 +183,20 @@ export class Member implements AsyncDisposable {
       snapshot: snap?.ref.name ?? null,
     });
     this.#pingTimer = setInterval(() => this.#pingLeader(), this.config.pingIntervalMs);
+    this.#snapshotter = new Snapshotter(
+      this.#snapshots,
+      this.#replica,
+      {
+        everyTxns: this.config.snapshotEveryTxns,
+        everyMs: this.config.snapshotEverySeconds * 1000,
+        kept: this.config.snapshotsKept,
+      },
+      () =>
+        this.#state === "FOLLOWING" ||
+        this.#state === "OBSERVING" ||
+        (this.#state === "LEADING" && this.#alone()),
+      this.#log,
+    );
     this.#evaluate();
   }
 
@@ -362,6 +393,22 @@ export class Member implements AsyncDisposable {
     this.#peers.clear();
     this.#detector.reset(now);
     this.#leaseTimer = setInterval(() => void this.#renewLease(), this.config.leaseRenewMs);
+    const leader = this.#leader!;
+    this.#reaper = new Reaper(
+      this.#replica,
+      (path) => leader.submit({ sessionId: 0, auth: [] }, { op: "reap", path }),
+      this.config.reapIntervalMs,
+      this.config.reapMaxPerRun,
+    );
+    const events = this.#events;
+    if (events !== undefined) {
+      lastPublishedZxid(this.nc, this.config.eventsStream).then(
+        (after) => {
+          if (this.#leader === leader) events.start(after);
+        },
+        (err: Error) => this.#log("events stream unreachable", { error: err.message }),
+      );
+    }
   }
 
   async #renewLease(): Promise<void> {
@@ -384,6 +431,14 @@ export class Member implements AsyncDisposable {
     const r = applied.result;
     if (r.type === "createSession") this.#sessions?.add(r.sessionId, r.timeout);
     else if (r.type === "closeSession") this.#sessions?.remove(r.sessionId);
+    this.#events?.applied(applied.zxid, applied.events);
+    this.#snapshotter?.applied();
+  }
+
+  /** No follower or observer pinged lately: the leader is the only one who could take a snapshot. */
+  #alone(): boolean {
+    const recent = performance.now() - 2000;
+    return !this.peers.some((p) => p.lastSeenMs > recent);
   }
 
   #expire(sessionId: number): void {
@@ -396,6 +451,9 @@ export class Member implements AsyncDisposable {
     this.#leader = undefined;
     leader.stop(reason);
     clearInterval(this.#leaseTimer);
+    this.#reaper?.stop();
+    this.#reaper = undefined;
+    this.#events?.stop();
     this.#sessions?.close();
     this.#sessions = undefined;
     this.#state = nonLeaderState(this.config.role);
@@ -558,6 +616,7 @@ export class Member implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#pingTimer);
+    this.#snapshotter?.stop();
     this.#stepDown("member closing");
     this.#tail?.stop();
     this.#election.close();

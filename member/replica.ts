@@ -4,10 +4,8 @@
  * sequence, so every member's tree is a function of the log prefix it has applied. Waiters let a
  * member answer a client only once it has itself applied the zxid (or log sequence) it needs.
  */
-import { apply } from "../core/apply.ts";
-import { DataTree } from "../core/data-tree.ts";
+import { apply, DataTree, decodeTxns } from "../core/index.ts";
 import type { Applied, Txn } from "../core/records.ts";
-import { decodeTxns } from "../core/txn-codec.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { LogEntry } from "./log.ts";
 

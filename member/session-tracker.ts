@@ -4,7 +4,7 @@
  * handed to onExpire, which turns it into a closeSession txn. Only the leader runs one; a new leader
  * starts every session with a fresh timeout, as ZooKeeper does after an election.
  */
-import { ExpiryQueue } from "../core/zab/expiry-queue.ts";
+import { ExpiryQueue } from "../core/zab/index.ts";
 
 export class SessionTracker {
   readonly #queue: ExpiryQueue<number>;

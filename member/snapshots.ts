@@ -8,9 +8,9 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type ObjectStore, Objm } from "@nats-io/obj";
-import type { DataTree } from "../core/data-tree.ts";
 import { isZkError } from "../core/errors.ts";
-import { deserializeSnapshot, serializeSnapshot } from "../core/snapshot.ts";
+import type { DataTree } from "../core/index.ts";
+import { deserializeSnapshot, serializeSnapshot } from "../core/index.ts";
 
 export interface SnapshotRef {
   readonly name: string;

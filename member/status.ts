@@ -4,7 +4,7 @@
  * in sync with the log are the quorum, as ZooKeeper's or Kafka's ISR).
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { statusMode } from "../core/zab/state.ts";
+import { statusMode } from "../core/zab/index.ts";
 import { toHex } from "../core/zxid.ts";
 import type { Member } from "./member.ts";
 

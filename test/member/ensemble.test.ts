@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
-import { getData } from "../../core/read.ts";
+import { getData } from "../../core/index.ts";
 import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
 import type { Member } from "../../member/member.ts";
 import { natsServer } from "../fixtures/nats.ts";

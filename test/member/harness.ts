@@ -3,7 +3,7 @@
  * enough that failover happens within a test, and a helper to compare trees byte for byte.
  */
 import { connect } from "@nats-io/transport-node";
-import { serializeSnapshot } from "../../core/snapshot.ts";
+import { serializeSnapshot } from "../../core/index.ts";
 import { type Config, ConfigSchema } from "../../member/config.ts";
 import { Member } from "../../member/member.ts";
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { connect } from "@nats-io/transport-node";
-import { serializeSnapshot } from "../../core/snapshot.ts";
+import { serializeSnapshot } from "../../core/index.ts";
 import { loadConfig } from "../../member/config.ts";
 import { Member } from "../../member/member.ts";
 
