@@ -377,7 +377,10 @@ export class Connection {
     const finish = (reply: Uint8Array | undefined): void => {
       if (this.state === "closed") return;
       // no answer means the outcome is unknown: drop the connection, as a ZooKeeper server that lost its leader
-      if (reply === undefined) return this.destroy();
+      if (reply === undefined) {
+        this.destroy();
+        return;
+      }
       slot.reply = reply;
       slot.done = true;
       this.#pump();
