@@ -1,8 +1,8 @@
 /**
  * The Backend over a Member in the same process: writes go through Member.write (to the leader, here
  * or forwarded), reads are core's read operations on this member's replica, after a sync when asked.
- * A session token is the session id and the session's password ("0x…" "." base64url): a guessed id
- * without the password is AuthFailed, a session the tree no longer has is SessionExpired.
+ * Sessions and their tokens are the member's (member/session-token.ts); the identities addAuth adds
+ * live here, per session, as ZooKeeper keeps them per connection.
  */
 import { type AuthConfig, authenticate, ipIdentity } from "../core/auth.ts";
 import { isZkError, type ZkError, zkError } from "../core/errors.ts";
@@ -10,12 +10,10 @@ import { keeperError } from "../core/keeper-error.ts";
 import { joinPath } from "../core/paths.ts";
 import { exists, getACL, getChildren, getData, getEphemerals } from "../core/read.ts";
 import type { Caller, Id, OpResult, Stat, WriteRequest } from "../core/records.ts";
-import { parseId, toHex } from "../core/zxid.ts";
 import type { Member } from "../member/member.ts";
+import { verifySessionToken } from "../member/session-token.ts";
 import type { Backend, Child, ReadOptions, ServerStats, Who } from "./backend.ts";
 import { EventHub } from "./event-hub.ts";
-
-const PASSWORD_BYTES = 16;
 
 export class MemberBackend implements Backend {
   readonly #member: Member;
@@ -120,20 +118,8 @@ export class MemberBackend implements Backend {
     return this.#member.sync();
   }
 
-  async createSession(timeoutMs: number) {
-    const { minSessionTimeoutMs, maxSessionTimeoutMs } = this.#member.config;
-    const timeout = Math.min(Math.max(timeoutMs, minSessionTimeoutMs), maxSessionTimeoutMs);
-    const password = crypto.getRandomValues(new Uint8Array(PASSWORD_BYTES));
-    const out = await this.#submit({ sessionId: 0, auth: [] }, { op: "createSession", timeout, password });
-    if (isZkError(out)) return out;
-    if (out.error !== undefined) return out.error;
-    const result = out.applied.result;
-    if (result.type !== "createSession") return zkError("SystemError", "createSession returned no session");
-    return {
-      sessionId: result.sessionId,
-      token: tokenOf(result.sessionId, password),
-      timeoutMs: result.timeout,
-    };
+  createSession(timeoutMs: number) {
+    return this.#member.createSession(timeoutMs);
   }
 
   async keepalive(who: Who, sessionId: number) {
@@ -148,10 +134,9 @@ export class MemberBackend implements Backend {
   async closeSession(who: Who, sessionId: number) {
     const own = this.#ownSession(who, sessionId);
     if (isZkError(own)) return own;
-    const out = await this.#submit({ sessionId, auth: [] }, { op: "closeSession" });
-    if (isZkError(out)) return out;
-    this.#sessionAuth.delete(sessionId);
-    return out.error;
+    const closed = await this.#member.closeSession(sessionId);
+    if (closed === undefined) this.#sessionAuth.delete(sessionId);
+    return closed;
   }
 
   async sessionInfo(who: Who, sessionId: number) {
@@ -263,15 +248,7 @@ export class MemberBackend implements Backend {
   }
 
   #verify(token: string): number | ZkError {
-    const dot = token.indexOf(".");
-    const id = dot < 0 ? undefined : parseId(token.slice(0, dot));
-    if (id === undefined)
-      return zkError("AuthFailed", "KeeperErrorCode = AuthFailed: malformed session token");
-    const session = this.#tree.session(id);
-    if (session === undefined) return keeperError("SessionExpired");
-    if (!sameSecret(token.slice(dot + 1), session.password))
-      return zkError("AuthFailed", "KeeperErrorCode = AuthFailed: wrong session token");
-    return id;
+    return verifySessionToken(this.#tree, token);
   }
 
   #authConfig(who: Who): AuthConfig {
@@ -286,22 +263,4 @@ export class MemberBackend implements Backend {
 function statOf(result: OpResult | ZkError): Stat | ZkError {
   if (isZkError(result)) return result;
   return "stat" in result ? result.stat : zkError("SystemError", `unexpected result ${result.type}`);
-}
-
-function tokenOf(sessionId: number, password: Uint8Array): string {
-  return `${toHex(sessionId)}.${base64url(password)}`;
-}
-
-/** compares every byte whatever the first difference, so timing tells nothing about the secret */
-function sameSecret(given: string, password: Uint8Array): boolean {
-  const expected = base64url(password);
-  let diff = given.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) diff |= (given.charCodeAt(i) | 0) ^ expected.charCodeAt(i);
-  return diff === 0;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

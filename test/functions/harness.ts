@@ -4,6 +4,7 @@
  */
 import { createApp } from "../../functions/app.ts";
 import { MemberBackend } from "../../functions/member-backend.ts";
+import type { Config } from "../../member/config.ts";
 import type { Member } from "../../member/member.ts";
 import { type NatsFixture, natsServer } from "../fixtures/nats.ts";
 import { startMember, until } from "../member/harness.ts";
@@ -24,15 +25,18 @@ export interface Api extends AsyncDisposable {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
-export async function startApi(
-  options: { maxDataBytes?: number; sseBufferEvents?: number } = {},
-): Promise<Api> {
+export interface ApiOptions {
+  readonly maxDataBytes?: number;
+  readonly sseBufferEvents?: number;
+  readonly member?: Partial<Config>;
+}
+
+export async function startApi(options: ApiOptions = {}): Promise<Api> {
   const nats = await natsServer();
-  const member = await startMember(
-    nats.url,
-    "h1",
-    options.maxDataBytes ? { maxDataBytes: options.maxDataBytes } : {},
-  );
+  const member = await startMember(nats.url, "h1", {
+    ...(options.maxDataBytes ? { maxDataBytes: options.maxDataBytes } : {}),
+    ...options.member,
+  });
   await until("leading", () => member.state === "LEADING");
   const backend = new MemberBackend(member);
   const app = createApp(backend, options);
