@@ -158,6 +158,11 @@ export class MemberBackend implements Backend {
     return undefined;
   }
 
+  /** one-shot watches and event streams being waited on */
+  get watchCount(): number {
+    return this.#hub.watchCount;
+  }
+
   watch(...args: Parameters<Backend["watch"]>) {
     return this.#hub.watch(this.#tree, ...args);
   }
