@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { credsAuthenticator, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
+import { memberBackend, ZkServer } from "../functions/zookeeper/index.ts";
 import { type NatsServerProcess, startNatsServer } from "../infra/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { minimalApp } from "./http-minimal.ts";
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
   member = await Member.start(config, nc, (msg, fields) =>
     log("info", msg, { memberId: config.memberId, ...fields }),
   );
+  // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients.
+  const zk =
+    config.zkPort === 0
+      ? undefined
+      : await ZkServer.listen(memberBackend(member), { host: config.host, port: config.zkPort });
+  if (zk !== undefined) log("info", "zookeeper port listening", { address: `${config.host}:${zk.port}` });
   log("info", "nzk serving", {
     memberId: config.memberId,
     role: config.role,
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     stopping = true;
     log("info", "stopping", { signal });
     http.close();
+    await zk?.close();
     await member?.close();
     await nc.drain().catch(() => {});
     await server?.stop();
