@@ -50,6 +50,12 @@ export const WATCH_EVENTS: Readonly<Record<WatchType, readonly EventType[]>> = {
   children: ["NodeChildrenChanged", "NodeDeleted"],
 };
 
+/** a remote watch's check: the zxid the member has reached and the event the client missed, if any */
+export interface WatchCheck {
+  readonly zxid: number;
+  readonly event?: WatchEvent;
+}
+
 export interface EventStreamOptions {
   readonly path: string;
   readonly recursive: boolean;

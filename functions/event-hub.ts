@@ -66,7 +66,7 @@ export class EventHub {
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<WatchEvent | undefined | ZkError> {
-    const already = this.#alreadyHappened(tree, path, type, after);
+    const already = this.alreadyHappened(tree, path, type, after);
     if (already !== undefined) return Promise.resolve(already);
     const since = after ?? tree.lastZxid;
     const kinds: readonly EventType[] = WATCH_EVENTS[type];
@@ -139,7 +139,7 @@ export class EventHub {
   }
 
   /** the event the client has not seen yet, judged from the tree against the zxid it last saw */
-  #alreadyHappened(
+  alreadyHappened(
     tree: TreeView,
     path: string,
     type: WatchType,

@@ -12,7 +12,7 @@ import { exists, getACL, getChildren, getData, getEphemerals } from "../core/rea
 import type { Caller, Id, OpResult, Stat, WriteRequest } from "../core/records.ts";
 import type { Member } from "../member/member.ts";
 import { verifySessionToken } from "../member/session-token.ts";
-import type { Backend, Child, ReadOptions, ServerStats, Who } from "./backend.ts";
+import type { Backend, Child, ReadOptions, ServerStats, WatchCheck, WatchType, Who } from "./backend.ts";
 import { EventHub } from "./event-hub.ts";
 
 export class MemberBackend implements Backend {
@@ -165,6 +165,15 @@ export class MemberBackend implements Backend {
 
   watch(...args: Parameters<Backend["watch"]>) {
     return this.#hub.watch(this.#tree, ...args);
+  }
+
+  /** the first half of a remote one-shot watch (nats-service.ts): after a sync, an event already missed */
+  async watchCheck(path: string, type: WatchType, after: number | undefined): Promise<WatchCheck | ZkError> {
+    const synced = await this.#member.sync();
+    if (isZkError(synced)) return synced;
+    const event = this.#hub.alreadyHappened(this.#tree, path, type, after);
+    if (isZkError(event)) return event;
+    return event === undefined ? { zxid: this.#tree.lastZxid } : { zxid: this.#tree.lastZxid, event };
   }
 
   events(options: Parameters<Backend["events"]>[0]) {

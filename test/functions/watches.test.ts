@@ -91,7 +91,7 @@ describe("one-shot watches", () => {
     const pending = api.app.request("/v1/watch/w1?type=data&timeoutMs=60000", { signal: abort.signal });
     await until("registered", () => api.backend.watchCount > before);
     abort.abort();
-    await pending.catch(() => undefined);
+    await Promise.resolve(pending).catch(() => undefined);
     await until("released", () => api.backend.watchCount === before);
   });
 });
