@@ -32,7 +32,11 @@ export function serveOverNats(nc: NatsConnection, backend: MemberBackend, apiPre
       },
     }),
   );
-  return { stop: () => subs.forEach((s) => s.unsubscribe()) };
+  return {
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
+  };
 }
 
 async function answer(backend: MemberBackend, call: Call, data: Uint8Array): Promise<CallReply> {
