@@ -9,6 +9,7 @@ import {
   type ACL,
   type Caller,
   type CreateMode,
+  type CreateOp,
   type Id,
   type MultiOp,
   OPEN_ACL_UNSAFE,
@@ -19,11 +20,14 @@ import {
 } from "../../../core/records.ts";
 import type { ZkModel } from "./index.ts";
 import { childPath } from "./paths.ts";
+import { CONTAINER_OWNER } from "./state.ts";
 
 export type PathSpec =
   | { readonly kind: "fixed"; readonly path: string }
   | { readonly kind: "existing"; readonly pick: number }
-  | { readonly kind: "under"; readonly pick: number; readonly name: string };
+  | { readonly kind: "under"; readonly pick: number; readonly name: string }
+  /** a container or TTL node, for the reaper */
+  | { readonly kind: "reapable"; readonly pick: number };
 
 export type VersionSpec =
   | { readonly kind: "literal"; readonly version: number }
@@ -39,15 +43,17 @@ export interface CallerSpec {
   readonly auth: readonly Id[];
 }
 
+interface CreateSpec {
+  readonly op: "create";
+  readonly path: PathSpec;
+  readonly data: Uint8Array;
+  readonly acl: readonly ACL[];
+  readonly mode: CreateMode;
+  readonly ttl: number | undefined;
+}
+
 type OpSpec =
-  | {
-      readonly op: "create";
-      readonly path: PathSpec;
-      readonly data: Uint8Array;
-      readonly acl: readonly ACL[];
-      readonly mode: CreateMode;
-      readonly ttl: number | undefined;
-    }
+  | CreateSpec
   | { readonly op: "delete"; readonly path: PathSpec; readonly version: VersionSpec }
   | {
       readonly op: "setData";
@@ -68,7 +74,9 @@ type MultiOpSpec = Exclude<OpSpec, { op: "setACL" }>;
 export type RequestSpec =
   | OpSpec
   | { readonly op: "multi"; readonly ops: readonly MultiOpSpec[] }
+  | { readonly op: "createWithParents"; readonly create: CreateSpec }
   | { readonly op: "deleteAll"; readonly path: PathSpec }
+  | { readonly op: "reap"; readonly path: PathSpec }
   | { readonly op: "createSession"; readonly timeout: number; readonly password: Uint8Array }
   | { readonly op: "closeSession" };
 
@@ -79,8 +87,11 @@ export interface CallSpec {
 
 const ALICE: Id = { scheme: "digest", id: "alice:WXrwgBiJd7Ng5RWqyjO3Ht0zAvI=" };
 const BOB: Id = { scheme: "digest", id: "bob:6Xr3s3Dl3cMN3Hk2Nr8mnDvhAgs=" };
+const SUPER: Id = { scheme: "super", id: "" };
+const NEAR: Id = { scheme: "ip", id: "10.0.0.1" };
+const FAR: Id = { scheme: "ip", id: "192.168.7.9" };
 
-const name = fc.constantFrom("a", "b", "c");
+const name = fc.constantFrom("a", "b");
 
 /** Malformed or reserved paths, each breaking one of PathUtils' rules or DataTree's special paths. */
 const oddPaths = fc.constantFrom(
@@ -104,14 +115,21 @@ const oddPaths = fc.constantFrom(
   "/a/b..",
 );
 
+/** depth one and two mostly, so that requests keep meeting the same few nodes */
+const fixedPath = fc.oneof(
+  { weight: 3, arbitrary: fc.array(name, { minLength: 1, maxLength: 1 }) },
+  { weight: 3, arbitrary: fc.array(name, { minLength: 2, maxLength: 2 }) },
+  { weight: 1, arbitrary: fc.array(name, { minLength: 3, maxLength: 3 }) },
+);
+
+const existingPath = fc.nat(1000).map((pick): PathSpec => ({ kind: "existing", pick }));
+
 const pathSpec: fc.Arbitrary<PathSpec> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc
-      .array(name, { minLength: 1, maxLength: 3 })
-      .map((names) => ({ kind: "fixed" as const, path: `/${names.join("/")}` })),
+    arbitrary: fixedPath.map((names) => ({ kind: "fixed" as const, path: `/${names.join("/")}` })),
   },
-  { weight: 3, arbitrary: fc.nat(1000).map((pick) => ({ kind: "existing" as const, pick })) },
+  { weight: 3, arbitrary: existingPath },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("under" as const), pick: fc.nat(1000), name }) },
   { weight: 1, arbitrary: oddPaths.map((path) => ({ kind: "fixed" as const, path })) },
 );
@@ -136,12 +154,21 @@ const acl: fc.Arbitrary<readonly ACL[]> = fc.oneof(
   { weight: 1, arbitrary: fc.nat(31).map((perms) => [{ perms, id: { scheme: "world", id: "anyone" } }]) },
   {
     weight: 1,
+    arbitrary: fc
+      .constantFrom("10.0.0.1", "10.0.0.0/8", "10.0.0.0/31", "192.168.0.0/16", "0.0.0.0/0")
+      .map((ip) => [{ perms: Perms.ALL, id: { scheme: "ip", id: ip } }, ...READ_ACL_UNSAFE]),
+  },
+  {
+    weight: 1,
     arbitrary: fc.constantFrom<readonly ACL[]>(
       [],
       [...OPEN_ACL_UNSAFE, ...OPEN_ACL_UNSAFE],
       [{ perms: Perms.ALL, id: { scheme: "bogus", id: "x" } }],
       [{ perms: Perms.ALL, id: { scheme: "digest", id: "nocolon" } }],
       [{ perms: Perms.ALL, id: { scheme: "world", id: "someone" } }],
+      [{ perms: Perms.ALL, id: { scheme: "ip", id: "10.0.0.256" } }],
+      [{ perms: Perms.ALL, id: { scheme: "ip", id: "10.0.0.0/33" } }],
+      [{ perms: Perms.ALL, id: { scheme: "ip", id: "localhost" } }],
     ),
   },
 );
@@ -153,23 +180,25 @@ const mode = fc.oneof(
   { weight: 2, arbitrary: fc.constant<CreateMode>("ephemeral") },
   { weight: 2, arbitrary: fc.constant<CreateMode>("persistent_sequential") },
   { weight: 2, arbitrary: fc.constant<CreateMode>("ephemeral_sequential") },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom<CreateMode>("container", "persistent_ttl", "persistent_sequential_ttl"),
-  },
+  { weight: 2, arbitrary: fc.constant<CreateMode>("container") },
+  { weight: 1, arbitrary: fc.constant<CreateMode>("persistent_ttl") },
+  { weight: 1, arbitrary: fc.constant<CreateMode>("persistent_sequential_ttl") },
 );
 
 const ttl = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: 100_000 }) },
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 8000 }) },
   { weight: 1, arbitrary: fc.constantFrom(undefined, 0, -1, 0xff_ffff_ffff, 0x100_0000_0000) },
 );
 
-const createSpec = fc.record({ path: pathSpec, data, acl, mode, ttl }).map(({ mode, ttl, ...rest }) => ({
-  op: "create" as const,
-  mode,
-  ttl: mode.endsWith("_ttl") ? ttl : undefined,
-  ...rest,
-}));
+/** a ttl goes with the TTL modes, and now and then (BadArguments) with another */
+const createSpec: fc.Arbitrary<CreateSpec> = fc
+  .record({ path: pathSpec, data, acl, mode, ttl, strayTtl: fc.boolean() })
+  .map(({ mode, ttl, strayTtl, ...rest }) => ({
+    op: "create" as const,
+    mode,
+    ttl: mode.endsWith("_ttl") || (strayTtl && ttl === 0) ? ttl : undefined,
+    ...rest,
+  }));
 
 const multiOpSpec: fc.Arbitrary<MultiOpSpec> = fc.oneof(
   { weight: 4, arbitrary: createSpec },
@@ -198,10 +227,27 @@ export const requestSpec: fc.Arbitrary<RequestSpec> = fc.oneof(
   { weight: 12, arbitrary: multiOpSpec },
   { weight: 1, arbitrary: setAclSpec },
   {
-    weight: 3,
-    arbitrary: fc.record({ op: fc.constant("multi" as const), ops: fc.array(multiOpSpec, { maxLength: 4 }) }),
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant("multi" as const),
+      ops: fc.oneof(
+        { weight: 1, arbitrary: fc.constant([]) },
+        { weight: 6, arbitrary: fc.array(multiOpSpec, { minLength: 1, maxLength: 4 }) },
+      ),
+    }),
   },
+  { weight: 1, arbitrary: createSpec.map((create) => ({ op: "createWithParents" as const, create })) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("deleteAll" as const), path: pathSpec }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("reap" as const),
+      path: fc.oneof(
+        fc.nat(1000).map((pick): PathSpec => ({ kind: "reapable", pick })),
+        pathSpec,
+      ),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -214,14 +260,24 @@ export const requestSpec: fc.Arbitrary<RequestSpec> = fc.oneof(
 );
 
 const sessionSpec: fc.Arbitrary<SessionSpec> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant({ kind: "none" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "none" as const }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("live" as const), pick: fc.nat(100) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("ever" as const), pick: fc.nat(100) }) },
 );
 
 const auth = fc.oneof(
   { weight: 4, arbitrary: fc.constant<readonly Id[]>([]) },
-  { weight: 1, arbitrary: fc.constantFrom<readonly Id[]>([ALICE], [BOB], [ALICE, BOB]) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<readonly Id[]>(
+      [ALICE],
+      [BOB],
+      [ALICE, BOB],
+      [NEAR],
+      [FAR, ALICE],
+      [SUPER, BOB],
+    ),
+  },
 );
 
 export const callSpec: fc.Arbitrary<CallSpec> = fc.record({
@@ -229,25 +285,42 @@ export const callSpec: fc.Arbitrary<CallSpec> = fc.record({
   request: requestSpec,
 });
 
-/** How the leader feeds a batch: prepped together then applied in order, or prepped then thrown away. */
-export interface BatchSpec {
-  readonly fate: "applied" | "abandoned";
-  /** release each txn as it is applied, or the whole batch after the last */
-  readonly releaseEach: boolean;
-  readonly calls: readonly CallSpec[];
+/**
+ * What the leader does next. It preps requests as they arrive while earlier txns are still being
+ * committed, so preps and commits interleave; now and then it loses leadership and abandons
+ * (Preparer.reset) whatever it prepped but had not applied.
+ */
+export type MoveSpec =
+  | { readonly move: "prep"; readonly call: CallSpec }
+  /** apply the oldest `count` prepped txns, releasing each as it is applied or the group after the last */
+  | { readonly move: "commit"; readonly count: number; readonly releaseEach: boolean }
+  | { readonly move: "abandon" };
+
+export const moveSpec: fc.Arbitrary<MoveSpec> = fc.oneof(
+  { weight: 12, arbitrary: callSpec.map((call) => ({ move: "prep" as const, call })) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      move: fc.constant("commit" as const),
+      count: fc.integer({ min: 1, max: 4 }),
+      releaseEach: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ move: "abandon" as const }) },
+);
+
+/** A run: sessions opened first (so that ephemerals and closes have owners), then the moves. */
+export interface ScenarioSpec {
+  readonly sessions: number;
+  readonly moves: readonly MoveSpec[];
 }
 
-export const batchSpec: fc.Arbitrary<BatchSpec> = fc.record({
-  fate: fc.oneof(
-    { weight: 9, arbitrary: fc.constant("applied" as const) },
-    { weight: 1, arbitrary: fc.constant("abandoned" as const) },
-  ),
-  releaseEach: fc.boolean(),
-  calls: fc.oneof(
-    { weight: 3, arbitrary: fc.array(callSpec, { minLength: 1, maxLength: 1 }) },
-    { weight: 2, arbitrary: fc.array(callSpec, { minLength: 2, maxLength: 5 }) },
-  ),
-});
+export function scenarioSpec(maxMoves: number): fc.Arbitrary<ScenarioSpec> {
+  return fc.record({
+    sessions: fc.integer({ min: 0, max: 3 }),
+    moves: fc.array(moveSpec, { minLength: 1, maxLength: maxMoves }),
+  });
+}
 
 /** Turns specs into concrete requests, looking at the model as it is now. */
 export class Resolver {
@@ -259,11 +332,6 @@ export class Resolver {
     readonly model: ZkModel,
     readonly everSessions: number[] = [],
   ) {}
-
-  /** a resolver for a scratch copy of the model, for requests that will be abandoned */
-  fork(model: ZkModel): Resolver {
-    return new Resolver(model, this.everSessions);
-  }
 
   noteSession(sessionId: number): void {
     this.everSessions.push(sessionId);
@@ -279,10 +347,19 @@ export class Resolver {
     return { sessionId, auth: spec.auth };
   }
 
+  /**
+   * "existing" picks among the clients' nodes (the root only when there are none), "under" names a child
+   * of one of them or of the root; oddPaths covers /zookeeper and the root as targets
+   */
   path(spec: PathSpec): string {
     if (spec.kind === "fixed") return spec.path;
-    const paths = this.model.paths();
-    const picked = paths[spec.pick % paths.length]!;
+    const clients = this.model.paths().filter((p) => p !== "/" && !p.startsWith("/zookeeper"));
+    if (spec.kind === "reapable") {
+      const marked = clients.filter((p) => this.model.persistedOwner(p)! >= CONTAINER_OWNER);
+      return marked.length === 0 ? "/a" : marked[spec.pick % marked.length]!;
+    }
+    const candidates = spec.kind === "under" || clients.length === 0 ? ["/", ...clients] : clients;
+    const picked = candidates[spec.pick % candidates.length]!;
     return spec.kind === "existing" ? picked : childPath(picked, spec.name);
   }
 
@@ -291,15 +368,17 @@ export class Resolver {
     return (this.model.stat(path)?.[field] ?? 0) + spec.delta;
   }
 
+  op(spec: CreateSpec): CreateOp;
   op(spec: MultiOpSpec): MultiOp;
   op(spec: OpSpec): MultiOp | SetACLOp;
   op(spec: OpSpec): MultiOp | SetACLOp {
     const path = this.path(spec.path);
     switch (spec.op) {
-      case "create":
-        return spec.ttl === undefined
-          ? { op: "create", path, data: spec.data, acl: spec.acl, mode: spec.mode }
-          : { op: "create", path, data: spec.data, acl: spec.acl, mode: spec.mode, ttl: spec.ttl };
+      case "create": {
+        const { data, acl, mode, ttl } = spec;
+        const create = { op: "create" as const, path, data, acl, mode };
+        return ttl === undefined ? create : { ...create, ttl };
+      }
       case "delete":
         return { op: "delete", path, version: this.version(spec.version, path, "version") };
       case "setData":
@@ -315,8 +394,12 @@ export class Resolver {
     switch (spec.op) {
       case "multi":
         return { op: "multi", ops: spec.ops.map((op) => this.op(op)) };
+      case "createWithParents":
+        return { ...this.op(spec.create), parents: true };
       case "deleteAll":
         return { op: "deleteAll", path: this.path(spec.path) };
+      case "reap":
+        return { op: "reap", path: this.path(spec.path) };
       case "createSession":
         return { op: "createSession", timeout: spec.timeout, password: spec.password };
       case "closeSession":

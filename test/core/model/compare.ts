@@ -19,12 +19,11 @@ function byPathThenType(a: WatchEvent, b: WatchEvent): number {
 }
 
 /**
- * closeSession and deleteAll delete several nodes in one txn; their order among siblings is core's
- * choice (ZooKeeper's is a HashSet's), so those events are compared as a multiset.
+ * closeSession deletes the session's ephemerals in one txn in an order that is core's choice
+ * (ZooKeeper's is a HashSet's), so its events are compared as a multiset.
  */
 function comparableEvents(step: Step, events: readonly WatchEvent[]): readonly WatchEvent[] {
-  const unordered = step.request.op === "closeSession" || step.request.op === "deleteAll";
-  return unordered ? [...events].sort(byPathThenType) : events;
+  return step.request.op === "closeSession" ? [...events].sort(byPathThenType) : events;
 }
 
 export function expectStepMatches(step: Step): void {
@@ -44,6 +43,9 @@ export function expectSameTree(tree: TreeView, model: ZkModel, sessionIds: reado
   for (const path of paths) {
     expect(tree.stat(path), `stat of ${path}`).toEqual(model.stat(path));
     expect(tree.persistedCversion(path), `persisted cversion of ${path}`).toBe(model.persistedCversion(path));
+    if (tree.persistedOwner) {
+      expect(tree.persistedOwner(path), `persisted owner of ${path}`).toBe(model.persistedOwner(path));
+    }
     expect(tree.data(path), `data of ${path}`).toEqual(model.data(path));
     expect(tree.acl(path), `acl of ${path}`).toEqual(model.acl(path));
     expect(tree.childNames(path)?.sort(), `children of ${path}`).toEqual(model.children(path));

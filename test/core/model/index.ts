@@ -8,15 +8,22 @@ import { cloneState, ephemeralsOf, initialState, type ModelState, statOf } from 
 
 export { childPath, isValidPath, parentOf } from "./paths.ts";
 export type { Outcome } from "./requests.ts";
+export type { ModelState } from "./state.ts";
 
 export class ZkModel {
-  #state: ModelState = initialState();
+  #state: ModelState;
 
-  /** an independent copy, for requests that will be prepped and then abandoned */
-  clone(): ZkModel {
-    const copy = new ZkModel();
-    copy.#state = cloneState(this.#state);
-    return copy;
+  constructor(maxDataBytes = 1024 * 1024) {
+    this.#state = initialState(maxDataBytes);
+  }
+
+  /** a copy of the state to go back to: a leader may abandon requests the model has already run */
+  checkpoint(): ModelState {
+    return cloneState(this.#state);
+  }
+
+  restore(checkpoint: ModelState): void {
+    this.#state = cloneState(checkpoint);
   }
 
   run(caller: Caller, stamp: Stamp, req: WriteRequest): Outcome {
@@ -37,6 +44,11 @@ export class ZkModel {
 
   persistedCversion(path: string): number | undefined {
     return this.#state.nodes.get(path)?.cversion;
+  }
+
+  /** StatPersisted.ephemeralOwner: a session id, or the container or TTL marker */
+  persistedOwner(path: string): bigint | undefined {
+    return this.#state.nodes.get(path)?.ephemeralOwner;
   }
 
   data(path: string): Uint8Array | undefined {

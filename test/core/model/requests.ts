@@ -11,6 +11,7 @@ import {
   type CreateOp,
   type DeleteOp,
   type MultiOp,
+  OPEN_ACL_UNSAFE,
   type OpResult,
   Perms,
   type SetACLOp,
@@ -20,7 +21,7 @@ import {
   type WriteRequest,
 } from "../../../core/records.ts";
 import { checkAcl, fixupAcl } from "./acl.ts";
-import { isValidCreatePath, isValidPath, parentOf, SPECIAL_PATHS } from "./paths.ts";
+import { childPath, isValidCreatePath, isValidPath, parentOf, SPECIAL_PATHS } from "./paths.ts";
 import {
   CONTAINER_OWNER,
   cloneState,
@@ -32,7 +33,6 @@ import {
   type ModelState,
   setNodeAcl,
   setNodeData,
-  subtreeDeepestFirst,
   TTL_OWNER_MASK,
 } from "./state.ts";
 
@@ -59,10 +59,14 @@ function sessionCheck(state: ModelState, caller: Caller): Failure | undefined {
 }
 
 function create(state: ModelState, caller: Caller, stamp: Stamp, op: CreateOp, events: WatchEvent[]) {
+  // an oversized request is refused before anything else looks at it, as jute refuses to read it
+  if (op.data.length > state.maxDataBytes) return fail("MarshallingError");
   const ttlMode = op.mode === "persistent_ttl" || op.mode === "persistent_sequential_ttl";
   const ephemeral = op.mode === "ephemeral" || op.mode === "ephemeral_sequential";
   const sequential = op.mode.includes("sequential");
+  // EphemeralType.validateTTL: a ttl only with a TTL mode, and within range
   if (ttlMode && (op.ttl === undefined || op.ttl <= 0 || op.ttl > MAX_TTL)) return fail("BadArguments");
+  if (!ttlMode && op.ttl !== undefined && op.ttl >= 0) return fail("BadArguments");
   if (ephemeral && caller.sessionId === 0) return fail("BadArguments");
   const expired = sessionCheck(state, caller);
   if (expired) return expired;
@@ -109,6 +113,7 @@ function remove(state: ModelState, caller: Caller, stamp: Stamp, op: DeleteOp, e
 }
 
 function setData(state: ModelState, caller: Caller, stamp: Stamp, op: SetDataOp, events: WatchEvent[]) {
+  if (op.data.length > state.maxDataBytes) return fail("MarshallingError");
   const expired = sessionCheck(state, caller);
   if (expired) return expired;
   if (!isValidPath(op.path)) return fail("BadArguments");
@@ -194,19 +199,69 @@ function multi(
   return [draft, { result: { type: "multi", results }, events }];
 }
 
-/** The subtree goes as one txn, deepest first, each delete needing DELETE on its parent. */
-function deleteAll(state: ModelState, caller: Caller, stamp: Stamp, path: string): Outcome {
-  const expired = sessionCheck(state, caller);
-  if (expired) return { result: expired, events: [] };
-  if (!isValidPath(path) || SPECIAL_PATHS.has(path)) return { result: fail("BadArguments"), events: [] };
-  if (!state.nodes.has(path)) return { result: fail("NoNode"), events: [] };
-  const doomed = subtreeDeepestFirst(state, path);
-  for (const p of doomed) {
-    const denied = checkAcl(state.nodes.get(parentOf(p))!.acl, Perms.DELETE, caller.auth);
-    if (denied !== "Ok") return { result: fail(denied), events: [] };
+/**
+ * ZKUtil.deleteRecursive made atomic: the subtree listed breadth first (siblings in name order, where
+ * ZooKeeper's are a HashSet's), deleted last to first as one multi.
+ */
+function deleteAll(state: ModelState, caller: Caller, stamp: Stamp, path: string): [ModelState, Outcome] {
+  const refused =
+    sessionCheck(state, caller) ??
+    (!isValidPath(path) || SPECIAL_PATHS.has(path) ? fail("BadArguments") : undefined);
+  if (refused) return [state, { result: refused, events: [] }];
+  if (!state.nodes.has(path)) return [state, { result: fail("NoNode"), events: [] }];
+  const listed = [path];
+  for (let i = 0; i < listed.length; i++) {
+    const node = state.nodes.get(listed[i]!)!;
+    listed.push(...[...node.children].sort().map((name) => childPath(listed[i]!, name)));
   }
+  const deletes = listed.reverse().map((p): MultiOp => ({ op: "delete", path: p, version: -1 }));
+  return multi(state, caller, stamp, deletes);
+}
+
+/** Curator's creatingParentsIfNeeded as one multi: the missing ancestors as open persistent nodes first. */
+function createWithParents(
+  state: ModelState,
+  caller: Caller,
+  stamp: Stamp,
+  op: CreateOp,
+): [ModelState, Outcome] {
+  const missing: MultiOp[] = [];
+  if (isValidCreatePath(op.path, op.mode.includes("sequential"))) {
+    const names = op.path.split("/").slice(1, -1);
+    for (let depth = 1; depth <= names.length; depth++) {
+      const ancestor = `/${names.slice(0, depth).join("/")}`;
+      if (missing.length > 0 || !state.nodes.has(ancestor)) {
+        missing.push({
+          op: "create",
+          path: ancestor,
+          data: new Uint8Array(0),
+          acl: OPEN_ACL_UNSAFE,
+          mode: "persistent",
+        });
+      }
+    }
+  }
+  const target: CreateOp = { ...op, parents: false };
+  if (missing.length > 0) return multi(state, caller, stamp, [...missing, target]);
   const events: WatchEvent[] = [];
-  for (const p of doomed) deleteNode(state, p, stamp.zxid, events);
+  return [state, { result: create(state, caller, stamp, target, events), events }];
+}
+
+/**
+ * The leader's reaper (ZooKeeper's deleteContainer), as nzk narrows it: only an empty container, or an
+ * empty TTL node unmodified for longer than its ttl at the reap's own time. No session or ACL check.
+ */
+function reap(state: ModelState, stamp: Stamp, path: string): Outcome {
+  if (!isValidPath(path) || SPECIAL_PATHS.has(path)) return { result: fail("BadArguments"), events: [] };
+  const node = state.nodes.get(path);
+  if (!node) return { result: fail("NoNode"), events: [] };
+  if (node.children.size > 0) return { result: fail("NotEmpty"), events: [] };
+  const isTtl = (node.ephemeralOwner & TTL_OWNER_MASK) === TTL_OWNER_MASK;
+  const expired = isTtl && stamp.time - node.mtime > Number(node.ephemeralOwner & BigInt(MAX_TTL));
+  if (node.ephemeralOwner !== CONTAINER_OWNER && !expired)
+    return { result: fail("BadArguments"), events: [] };
+  const events: WatchEvent[] = [];
+  deleteNode(state, path, stamp.zxid, events);
   return { result: { type: "delete", path }, events };
 }
 
@@ -225,7 +280,11 @@ export function runRequest(
     case "multi":
       return multi(state, caller, stamp, req.ops);
     case "deleteAll":
-      return [state, deleteAll(state, caller, stamp, req.path)];
+      return deleteAll(state, caller, stamp, req.path);
+    case "create":
+      return req.parents === true
+        ? createWithParents(state, caller, stamp, req)
+        : [state, { result: create(state, caller, stamp, req, events), events }];
     case "createSession":
       state.sessions.set(stamp.zxid, {
         sessionId: stamp.zxid,
@@ -245,7 +304,7 @@ export function runRequest(
       return [state, { result: { type: "closeSession", sessionId: caller.sessionId }, events }];
     }
     case "reap":
-      return [state, { result: fail("Unimplemented"), events }];
+      return [state, reap(state, stamp, req.path)];
     default:
       return [state, { result: single(state, caller, stamp, req, events), events }];
   }

@@ -11,7 +11,7 @@ import {
   type Stat,
   type WatchEvent,
 } from "../../../core/records.ts";
-import { childPath, nameOf, parentOf } from "./paths.ts";
+import { nameOf, parentOf } from "./paths.ts";
 
 export interface ModelNode {
   data: Uint8Array;
@@ -33,6 +33,8 @@ export interface ModelNode {
 export interface ModelState {
   nodes: Map<string, ModelNode>;
   sessions: Map<number, SessionInfo>;
+  /** the largest data a request may carry (jute.maxbuffer), a setting rather than state */
+  readonly maxDataBytes: number;
 }
 
 /** EphemeralType.CONTAINER_EPHEMERAL_OWNER and EphemeralType.TTL.toEphemeralOwner, as unsigned 64-bit. */
@@ -67,7 +69,7 @@ function emptyNode(acl: readonly ACL[]): ModelNode {
  * A fresh DataTree: the root, /zookeeper and /zookeeper/quota with zeroed stats and open ACLs, and
  * /zookeeper/config made read-only by setACL(path, READ_ACL_UNSAFE, -1), which leaves its aversion at -1.
  */
-export function initialState(): ModelState {
+export function initialState(maxDataBytes: number): ModelState {
   const root = emptyNode(OPEN_ACL_UNSAFE);
   root.children.add("zookeeper");
   const zookeeper = emptyNode(OPEN_ACL_UNSAFE);
@@ -83,6 +85,7 @@ export function initialState(): ModelState {
       ["/zookeeper/config", config],
     ]),
     sessions: new Map(),
+    maxDataBytes,
   };
 }
 
@@ -184,13 +187,4 @@ export function setNodeAcl(state: ModelState, path: string, acl: readonly ACL[],
   node.acl = [...acl];
   node.aversion = aversion;
   return statOf(node);
-}
-
-/** Every path under (and including) path, deepest first, as a recursive delete must remove them. */
-export function subtreeDeepestFirst(state: ModelState, path: string): string[] {
-  const node = state.nodes.get(path)!;
-  const below = [...node.children]
-    .sort()
-    .flatMap((name) => subtreeDeepestFirst(state, childPath(path, name)));
-  return [...below, path];
 }

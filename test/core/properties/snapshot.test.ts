@@ -10,11 +10,11 @@ import { DataTree } from "../../../core/data-tree.ts";
 import { isZkError } from "../../../core/errors.ts";
 import type { Txn } from "../../../core/records.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../../../core/snapshot.ts";
-import { batchSpec } from "../model/arbitraries.ts";
+import { scenarioSpec } from "../model/arbitraries.ts";
 import { codesOnly, expectSameTree } from "../model/compare.ts";
 import { drive } from "../model/driver.ts";
 
-const history = fc.array(batchSpec, { minLength: 1, maxLength: 25 });
+const history = scenarioSpec(25);
 
 function restore(bytes: Uint8Array): DataTree {
   const tree = deserializeSnapshot(bytes);

@@ -6,23 +6,23 @@
  */
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { batchSpec } from "../model/arbitraries.ts";
+import { scenarioSpec } from "../model/arbitraries.ts";
 import { expectSameTree, expectStepMatches } from "../model/compare.ts";
 import { drive } from "../model/driver.ts";
 
-const batches = fc.array(batchSpec, { minLength: 1, maxLength: 30 });
+const scenarios = scenarioSpec(30);
 
 describe("core matches the reference model", () => {
   it("gives every request the model's result and events, and ends with the model's tree", () => {
     fc.assert(
-      fc.property(batches, (spec) => {
+      fc.property(scenarios, (spec) => {
         const run = drive(spec);
         for (const step of run.steps) expectStepMatches(step);
         expectSameTree(run.tree, run.model, run.sessionIds);
         // results are values, not views of the tree: later txns must not have changed them
         for (const step of run.steps) expectStepMatches(step);
       }),
-      { numRuns: 300 },
+      { numRuns: 800 },
     );
   });
 });
