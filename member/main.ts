@@ -13,7 +13,7 @@ import { memberBackend, ZkServer } from "../functions/zookeeper/index.ts";
 import { type NatsServerProcess, startNatsServer } from "../infra/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { minimalApp } from "./http-minimal.ts";
-import { Member } from "./member.ts";
+import { type RunningMember, startMember } from "./index.ts";
 
 function log(level: "info" | "error", msg: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields })}\n`);
@@ -50,15 +50,16 @@ async function main(): Promise<void> {
       : { authenticator: credsAuthenticator(readFileSync(config.natsCreds)) }),
   });
 
-  let member: Member | undefined;
+  let running: RunningMember | undefined;
   const http = serve(
-    { fetch: minimalApp(() => member).fetch, hostname: config.host, port: config.httpPort },
+    { fetch: minimalApp(() => running?.member).fetch, hostname: config.host, port: config.httpPort },
     (info) => log("info", "http listening", { url: `http://${config.host}:${info.port}` }),
   );
 
-  member = await Member.start(config, nc, (msg, fields) =>
+  running = await startMember(config, nc, (msg, fields) =>
     log("info", msg, { memberId: config.memberId, ...fields }),
   );
+  const { member } = running;
   // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients.
   const zk =
     config.zkPort === 0
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     log("info", "stopping", { signal });
     http.close();
     await zk?.close();
-    await member?.close();
+    await running?.close();
     await nc.drain().catch(() => {});
     await server?.stop();
     process.exit(0);

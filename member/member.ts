@@ -27,6 +27,7 @@ import {
 } from "./member-links.ts";
 import { Reaper } from "./reaper.ts";
 import { Replica } from "./replica.ts";
+import { SessionAuth } from "./session-auth.ts";
 import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
 import { SnapshotStore } from "./snapshots.ts";
@@ -68,6 +69,8 @@ export class Member implements AsyncDisposable {
   readonly #jsm: JetStreamManager;
   readonly #election: Election;
   readonly #snapshots: SnapshotStore;
+  /** identities sessions gained through addAuth, shared by every member */
+  readonly sessionAuth: SessionAuth;
   readonly #log: Logger;
   readonly #maxGroupBytes: number;
   readonly #replica = new Replica();
@@ -97,6 +100,7 @@ export class Member implements AsyncDisposable {
     jsm: JetStreamManager,
     election: Election,
     snapshots: SnapshotStore,
+    sessionAuth: SessionAuth,
     log: Logger,
     maxGroupBytes: number,
   ) {
@@ -106,6 +110,7 @@ export class Member implements AsyncDisposable {
     this.#jsm = jsm;
     this.#election = election;
     this.#snapshots = snapshots;
+    this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
     this.#events = config.events
@@ -142,7 +147,17 @@ export class Member implements AsyncDisposable {
     const jsm = await jetstreamManager(nc);
     const election = await Election.open(nc, config.electionBucket, config.replicas);
     const snapshots = await SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream);
-    const member = new Member(config, nc, jsm, election, snapshots, log, maxMsgBytes - MESSAGE_OVERHEAD);
+    const sessionAuth = await SessionAuth.open(nc, config.sessionAuthBucket, config.replicas);
+    const member = new Member(
+      config,
+      nc,
+      jsm,
+      election,
+      snapshots,
+      sessionAuth,
+      log,
+      maxMsgBytes - MESSAGE_OVERHEAD,
+    );
     await member.#recover();
     return member;
   }
@@ -430,7 +445,10 @@ export class Member implements AsyncDisposable {
   #onApplied(applied: Applied): void {
     const r = applied.result;
     if (r.type === "createSession") this.#sessions?.add(r.sessionId, r.timeout);
-    else if (r.type === "closeSession") this.#sessions?.remove(r.sessionId);
+    else if (r.type === "closeSession" && this.#sessions !== undefined) {
+      this.#sessions.remove(r.sessionId);
+      this.sessionAuth.forget(r.sessionId).catch(() => {});
+    }
     this.#events?.applied(applied.zxid, applied.events);
     this.#snapshotter?.applied();
   }
@@ -620,6 +638,7 @@ export class Member implements AsyncDisposable {
     this.#stepDown("member closing");
     this.#tail?.stop();
     this.#election.close();
+    this.sessionAuth.close();
     for (const s of this.#subs) s.unsubscribe();
     for (const wake of this.#leaderChanged) wake();
   }
