@@ -5,12 +5,18 @@
  * Nats-Msg-Id is its zxid and index within the txn, so when a new leader republishes the events that
  * its predecessor may not have published, JetStream drops the ones it already holds: a leader change
  * neither loses nor duplicates an event in the stream.
+ *
+ * The events stream is written with JetStream's asynchronous persistence (2.12+): an fsync per event
+ * would cost the log's disk more than the log itself, and every event can be derived again from the
+ * log. After a reconnect (the server may have restarted and lost unsynced events) the leader
+ * republishes what the stream lacks, as after a leader change.
  */
 import {
   DiscardPolicy,
   type JetStreamClient,
   jetstream,
   jetstreamManager,
+  PersistMode,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
@@ -50,10 +56,11 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
     max_age: s.maxAgeSeconds * 1_000_000_000,
     duplicate_window: DUPLICATE_WINDOW_NS,
     allow_direct: true,
+    persist_mode: PersistMode.Async,
   };
   try {
     await jsm.streams.info(s.stream);
-    const { storage: _fixedAtCreation, ...updatable } = config;
+    const { storage: _storage, persist_mode: _persist, ...updatable } = config;
     await jsm.streams.update(s.stream, updatable);
   } catch (err) {
     if ((err as { code?: number }).code !== 10059 && !/not found/i.test((err as Error).message)) throw err;

@@ -159,6 +159,7 @@ export class Member implements AsyncDisposable {
       maxMsgBytes - MESSAGE_OVERHEAD,
     );
     await member.#recover();
+    void member.#watchConnection();
     return member;
   }
 
@@ -213,6 +214,12 @@ export class Member implements AsyncDisposable {
       this.#log,
     );
     this.#evaluate();
+  }
+
+  async #watchConnection(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "reconnect") this.#resumeEvents();
+    }
   }
 
   #startTail(): void {
@@ -415,15 +422,21 @@ export class Member implements AsyncDisposable {
       this.config.reapIntervalMs,
       this.config.reapMaxPerRun,
     );
+    this.#resumeEvents();
+  }
+
+  /** The leader (re)starts publishing events from where the events stream ends. */
+  #resumeEvents(): void {
     const events = this.#events;
-    if (events !== undefined) {
-      lastPublishedZxid(this.nc, this.config.eventsStream).then(
-        (after) => {
-          if (this.#leader === leader) events.start(after);
-        },
-        (err: Error) => this.#log("events stream unreachable", { error: err.message }),
-      );
-    }
+    const leader = this.#leader;
+    if (events === undefined || leader === undefined) return;
+    events.stop();
+    lastPublishedZxid(this.nc, this.config.eventsStream).then(
+      (after) => {
+        if (this.#leader === leader) events.start(after);
+      },
+      (err: Error) => this.#log("events stream unreachable", { error: err.message }),
+    );
   }
 
   async #renewLease(): Promise<void> {
