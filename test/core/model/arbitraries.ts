@@ -85,10 +85,10 @@ export interface CallSpec {
   readonly request: RequestSpec;
 }
 
-const ALICE: Id = { scheme: "digest", id: "alice:WXrwgBiJd7Ng5RWqyjO3Ht0zAvI=" };
+export const ALICE: Id = { scheme: "digest", id: "alice:WXrwgBiJd7Ng5RWqyjO3Ht0zAvI=" };
 const BOB: Id = { scheme: "digest", id: "bob:6Xr3s3Dl3cMN3Hk2Nr8mnDvhAgs=" };
-const SUPER: Id = { scheme: "super", id: "" };
-const NEAR: Id = { scheme: "ip", id: "10.0.0.1" };
+export const SUPER: Id = { scheme: "super", id: "" };
+export const NEAR: Id = { scheme: "ip", id: "10.0.0.1" };
 const FAR: Id = { scheme: "ip", id: "192.168.7.9" };
 
 const name = fc.constantFrom("a", "b");

@@ -2,13 +2,32 @@
  * A reference model of ZooKeeper's data tree and sessions, for property tests of core/.
  * It shares no code with core/ beyond the record types, so a shared mistake cannot hide.
  */
-import type { ACL, Caller, SessionInfo, Stamp, Stat, WriteRequest } from "../../../core/records.ts";
+import type { ErrName } from "../../../core/errors.ts";
+import {
+  type ACL,
+  type Caller,
+  type Id,
+  Perms,
+  type SessionInfo,
+  type Stamp,
+  type Stat,
+  type WriteRequest,
+} from "../../../core/records.ts";
+import { checkAcl } from "./acl.ts";
+import { isValidPath } from "./paths.ts";
 import { type Outcome, runRequest } from "./requests.ts";
 import { cloneState, ephemeralsOf, initialState, type ModelState, statOf } from "./state.ts";
 
 export { childPath, isValidPath, parentOf } from "./paths.ts";
 export type { Outcome } from "./requests.ts";
 export type { ModelState } from "./state.ts";
+
+export interface NodeView {
+  readonly data: Uint8Array;
+  readonly stat: Stat;
+  /** sorted */
+  readonly children: readonly string[];
+}
 
 export class ZkModel {
   #state: ModelState;
@@ -30,6 +49,19 @@ export class ZkModel {
     const [state, outcome] = runRequest(this.#state, caller, stamp, req);
     this.#state = state;
     return outcome;
+  }
+
+  /**
+   * What getData, exists and getChildren answer (FinalRequestProcessor): the path checked as the client
+   * checks it, then NoNode, then READ on the node itself (exists too, since ZooKeeper 3.9.2).
+   */
+  read(auth: readonly Id[], path: string): ErrName | NodeView {
+    if (!isValidPath(path)) return "BadArguments";
+    const node = this.#state.nodes.get(path);
+    if (!node) return "NoNode";
+    const denied = checkAcl(node.acl, Perms.READ, auth);
+    if (denied !== "Ok") return denied;
+    return { data: node.data.slice(), stat: statOf(node), children: [...node.children].sort() };
   }
 
   /** every znode path, sorted */
