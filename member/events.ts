@@ -13,8 +13,6 @@
  */
 import {
   DiscardPolicy,
-  type JetStreamClient,
-  jetstream,
   jetstreamManager,
   PersistMode,
   RetentionPolicy,
@@ -79,16 +77,14 @@ export async function lastPublishedZxid(nc: NatsConnection, stream: string): Pro
 
 /** Every member remembers recent events; only the leader publishes. */
 export class EventPublisher {
-  readonly #js: JetStreamClient;
+  readonly #nc: NatsConnection;
   readonly #prefix: string;
-  readonly #onError: (err: Error) => void;
   #recent: { zxid: number; events: readonly WatchEvent[] }[] = [];
   #publishing = false;
 
-  constructor(nc: NatsConnection, prefix: string, onError: (err: Error) => void) {
-    this.#js = jetstream(nc);
+  constructor(nc: NatsConnection, prefix: string) {
+    this.#nc = nc;
     this.#prefix = prefix;
-    this.#onError = onError;
   }
 
   /** Called for every applied txn, in log order. */
@@ -114,10 +110,11 @@ export class EventPublisher {
     events.forEach((e, i) => {
       const h = headers();
       h.set(H_ZXID, hex);
-      // Not awaited: a writer's answer never waits for its watch events.
-      this.#js
-        .publish(pathToSubject(e.path, this.#prefix), eventPayload(e), { msgID: `${hex}-${i}`, headers: h })
-        .catch((err: Error) => this.#onError(err));
+      h.set("Nats-Msg-Id", `${hex}-${i}`);
+      // A plain publish, which the events stream captures: awaiting a JetStream acknowledgement per
+      // event cost the leader more CPU than its writes. What the stream may have missed is
+      // republished after a reconnect or a leader change.
+      this.#nc.publish(pathToSubject(e.path, this.#prefix), eventPayload(e), { headers: h });
     });
   }
 }

@@ -113,11 +113,7 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
-    this.#events = config.events
-      ? new EventPublisher(nc, config.eventPrefix, (err) =>
-          log("event publish failed", { error: err.message }),
-        )
-      : undefined;
+    this.#events = config.events ? new EventPublisher(nc, config.eventPrefix) : undefined;
     this.#detector = new FailureDetector(
       { misses: config.suspectAfterMisses, silenceMs: config.suspectAfterSilenceMs },
       performance.now(),
