@@ -50,12 +50,14 @@ export function createApp(backend: Backend, options: AppOptions = {}): OpenAPIHo
   multiRoutes(context);
   syncRoutes(context);
   sessionRoutes(context);
+  const watches = { count: 0 };
   eventRoutes(context, {
     sseBufferEvents: options.sseBufferEvents ?? 1024,
     maxWatchMs: options.maxWatchMs ?? 10 * 60_000,
+    watches,
   });
   serviceRoutes(context);
-  operationRoutes(context, metrics);
+  operationRoutes(context, metrics, watches);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

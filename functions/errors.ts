@@ -6,6 +6,7 @@
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ErrName, type ZkError, zkError } from "../core/errors.ts";
+import { type ErrorJson, errorJson } from "../member/api-json.ts";
 
 type Code = Exclude<ErrName, "Ok">;
 
@@ -47,23 +48,26 @@ export function httpStatus(code: Code): ContentfulStatusCode {
   return HTTP_STATUS[code];
 }
 
-export interface ErrorBody {
-  readonly error: ZkError & { readonly results?: readonly unknown[] };
+/** The error body is the member's (member/api-json.ts), so a client sees one shape from either side. */
+export function errorResponse(err: ZkError, results?: ErrorJson["error"]["results"]): Response {
+  return Response.json(errorJson(err, results), { status: httpStatus(err.code) });
 }
 
-export function errorBody(err: ZkError, results?: readonly unknown[]): ErrorBody {
-  const error = { code: err.code, zkCode: err.zkCode, message: err.message };
-  return {
-    error: {
-      ...error,
-      ...(err.path === undefined ? {} : { path: err.path }),
-      ...(results === undefined ? {} : { results }),
-    },
-  };
+export function isErrorJson(reply: unknown): reply is ErrorJson {
+  return typeof reply === "object" && reply !== null && "error" in reply;
 }
 
-export function errorResponse(err: ZkError, results?: readonly unknown[]): Response {
-  return Response.json(errorBody(err, results), { status: httpStatus(err.code) });
+/** A member's reply as a Response: its error with the table's status, else the body with okStatus. */
+export function respond(
+  reply: unknown,
+  okStatus: ContentfulStatusCode = 200,
+  headers: Record<string, string> = {},
+): Response {
+  if (isErrorJson(reply)) {
+    const code = reply.error.code as Code;
+    return Response.json(reply, { status: HTTP_STATUS[code] ?? 503 });
+  }
+  return Response.json(reply, { status: okStatus, headers });
 }
 
 export const badArguments = (message: string, path?: string): ZkError =>

@@ -4,7 +4,21 @@
  * long-running instance uses constant memory whatever it serves.
  */
 import type { MiddlewareHandler } from "hono";
-import type { ServerStats } from "./backend.ts";
+import type { LocalStats } from "./backend.ts";
+
+/** What mntr, srvr and /metrics report besides requests: the member's status and local numbers. */
+export interface ServerStats extends Partial<LocalStats> {
+  readonly mode: string;
+  readonly memberId: string;
+  readonly epoch: number;
+  readonly lastZxid: number;
+  readonly logLag: number;
+  readonly ready: boolean;
+  /** one-shot watches and event streams this handler instance is serving */
+  readonly watchCount: number;
+  /** requests this handler instance is serving */
+  readonly outstandingRequests: number;
+}
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -80,12 +94,6 @@ export class HttpMetrics {
         "Writes submitted and not yet answered.",
         stats.outstandingRequests,
       );
-      gauge(
-        lines,
-        "nzk_approximate_data_size_bytes",
-        "Bytes of znode data and paths.",
-        stats.approximateDataSize,
-      );
       gauge(lines, "nzk_log_lag", "Log entries this member has yet to apply.", stats.logLag);
       gauge(lines, "nzk_last_zxid", "The last zxid this member applied.", stats.lastZxid);
       gauge(lines, "nzk_epoch", "The current epoch.", stats.epoch);
@@ -97,7 +105,8 @@ export class HttpMetrics {
   }
 }
 
-function gauge(lines: string[], name: string, help: string, value: number): void {
+function gauge(lines: string[], name: string, help: string, value: number | undefined): void {
+  if (value === undefined) return;
   lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
 }
 

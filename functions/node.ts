@@ -1,12 +1,14 @@
 /**
- * The Node entry: the app on @hono/node-server. The client's address comes from the socket (for the
- * "ip" ACL scheme). The WHATWG URL that Request carries has already resolved "." and ".." segments,
- * so "/v1/znodes/a/.." would silently name the root; the raw request target is checked first and a
+ * The Node entry: the app on @hono/node-server, over a member in this process (localBackend) or any
+ * member over NATS (natsBackend). The client's address comes from the socket (for the "ip" ACL
+ * scheme). The WHATWG URL that Request carries has already resolved "." and ".." segments, so
+ * "/v1/znodes/a/.." would silently name the root; the raw request target is checked first and a
  * relative path is refused as ZooKeeper refuses one.
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { RunningMember } from "../member/index.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import type { Backend } from "./backend.ts";
 import { badArguments, errorResponse } from "./errors.ts";
@@ -25,11 +27,31 @@ export interface HttpServer extends AsyncDisposable {
 
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
 
+/** The Backend of a member running in this process. */
+export function localBackend({ member, api }: RunningMember): Backend {
+  return {
+    api,
+    nc: member.nc,
+    eventPrefix: member.config.eventPrefix,
+    eventsStream: member.config.eventsStream,
+    localStats: () => {
+      const tree = member.replica.tree;
+      let sessionCount = 0;
+      let ephemeralsCount = 0;
+      for (const s of tree.sessions()) {
+        sessionCount++;
+        ephemeralsCount += tree.ephemeralsOf(s.sessionId).length;
+      }
+      return { znodeCount: tree.nodeCount, sessionCount, ephemeralsCount };
+    },
+  };
+}
+
+/** The app's fetch for @hono/node-server, refusing dot segments before the URL parser hides them. */
 export function nodeFetch(backend: Backend, options: Omit<AppOptions, "remoteAddress"> = {}) {
   const app = createApp(backend, { ...options, remoteAddress: (c) => getConnInfo(c).remote.address });
   return (req: Request, env: { incoming?: { url?: string } }) => {
-    const target = env.incoming?.url ?? "";
-    const path = target.split("?")[0] ?? "";
+    const path = (env.incoming?.url ?? "").split("?")[0] ?? "";
     if (DOT_SEGMENT.test(path)) return errorResponse(badArguments(`relative paths not allowed: ${path}`));
     return app.fetch(req, env);
   };

@@ -8,7 +8,7 @@
 import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { isZkError, type ZkError } from "../core/errors.ts";
-import type { Who } from "./backend.ts";
+import type { RequestContext } from "../member/index.ts";
 import { badArguments, errorResponse } from "./errors.ts";
 import { readJson } from "./request-body.ts";
 import { znodePathOf } from "./url-path.ts";
@@ -39,7 +39,7 @@ export interface Input<Q extends z.ZodType, B extends z.ZodType> {
   readonly params: Record<string, string>;
   readonly query: z.infer<Q>;
   readonly body: z.infer<B>;
-  readonly who: Who;
+  readonly ctx: RequestContext;
   readonly c: Context<AppEnv>;
 }
 
@@ -77,8 +77,8 @@ async function parse<Q extends z.ZodType, B extends z.ZodType>(
 ): Promise<Input<Q, B> | ZkError> {
   const path = znodePrefix === undefined ? "/" : znodePathOf(c.req.url, znodePrefix);
   if (isZkError(path)) return path;
-  const who = whoOf(c.req.raw.headers, options.remoteAddress(c));
-  if (isZkError(who)) return who;
+  const ctx = whoOf(c.req.raw.headers, options.remoteAddress(c));
+  if (isZkError(ctx)) return ctx;
   let query: unknown = {};
   if (spec.query !== undefined) {
     const parsed = spec.query.safeParse(c.req.query());
@@ -97,7 +97,7 @@ async function parse<Q extends z.ZodType, B extends z.ZodType>(
   }
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) params[name] = value;
-  return { path, params, query: query as z.infer<Q>, body: body as z.infer<B>, who, c };
+  return { path, params, query: query as z.infer<Q>, body: body as z.infer<B>, ctx, c };
 }
 
 function pathOrUndefined(path: string, znodePrefix: string | undefined): string | undefined {

@@ -4,11 +4,11 @@
  * checks both; here they are only read, and a header that cannot be read is AuthFailed.
  */
 import { type ZkError, zkError } from "../core/errors.ts";
-import type { Who } from "./backend.ts";
+import type { RequestContext } from "../member/index.ts";
 
 export const SESSION_HEADER = "Nzk-Session";
 
-export function whoOf(headers: Headers, remoteAddress: string | undefined): Who | ZkError {
+export function whoOf(headers: Headers, remoteAddress: string | undefined): RequestContext | ZkError {
   const session = headers.get(SESSION_HEADER)?.trim();
   const authorization = headers.get("authorization");
   let basic: string | undefined;
@@ -22,7 +22,7 @@ export function whoOf(headers: Headers, remoteAddress: string | undefined): Who 
   }
   if (session === "") return zkError("AuthFailed", `KeeperErrorCode = AuthFailed: empty ${SESSION_HEADER}`);
   return {
-    ...(session === undefined ? {} : { session }),
+    ...(session === undefined ? {} : { token: session }),
     ...(basic === undefined ? {} : { basic }),
     ...(remoteAddress === undefined ? {} : { remoteAddress }),
   };

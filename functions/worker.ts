@@ -8,7 +8,7 @@ import { credsAuthenticator, type NatsConnection, wsconnect } from "@nats-io/nat
 import { zkError } from "../core/errors.ts";
 import { createApp } from "./app.ts";
 import { errorResponse } from "./errors.ts";
-import { NatsBackend } from "./nats-backend.ts";
+import { natsBackend } from "./nats-api-client.ts";
 
 export interface Env {
   /** ws:// or wss:// URL of a nats-server's websocket listener */
@@ -61,7 +61,7 @@ export default {
     } catch (err) {
       return errorResponse(zkError("ConnectionLoss", `NATS unreachable: ${(err as Error).message}`));
     }
-    const backend = new NatsBackend(nc, {
+    const backend = natsBackend(nc, {
       ...(env.NZK_API_PREFIX ? { apiPrefix: env.NZK_API_PREFIX } : {}),
       ...(env.NZK_EVENT_PREFIX ? { eventPrefix: env.NZK_EVENT_PREFIX } : {}),
       ...(env.NZK_EVENTS_STREAM ? { eventsStream: env.NZK_EVENTS_STREAM } : {}),

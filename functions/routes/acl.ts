@@ -1,14 +1,14 @@
 /** getACL / setACL (shared/API.md, "Znodes"). */
 import { isZkError } from "../../core/errors.ts";
-import { aclFromJson, aclJson, statJson } from "../records-json.ts";
+import { respond } from "../errors.ts";
 import { route } from "../route.ts";
-import { errorResponses, json, ReadQuery, ZnodePathParam } from "../schemas/common.ts";
+import { errorResponses, json, ZnodePathParam } from "../schemas/common.ts";
 import { AclBody, AclOut } from "../schemas/znodes.ts";
-import { type RouteContext, readOptions, validZnode, versionOf } from "./context.ts";
+import { etagOf, type RouteContext, validZnode, versionOf } from "./context.ts";
 
 const tags = ["acl"];
 
-export function aclRoutes({ app, backend, options }: RouteContext): void {
+export function aclRoutes({ app, backend: { api }, options }: RouteContext): void {
   route(
     app,
     options,
@@ -18,15 +18,12 @@ export function aclRoutes({ app, backend, options }: RouteContext): void {
       summary: "getACL (digest hashes hidden from callers without ADMIN, as ZooKeeper 3.9)",
       tags,
       params: ZnodePathParam,
-      query: ReadQuery,
       responses: { 200: json(AclOut, "the ACL and Stat"), ...errorResponses },
     },
-    async ({ path, query, who, c }) => {
+    async ({ path, ctx }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
-      const got = await backend.getACL(who, path, readOptions(query));
-      if (isZkError(got)) return got;
-      return c.json({ path, acl: aclJson(got.acl), stat: statJson(got.stat) });
+      return respond(await api.getAcl(ctx, path));
     },
   );
 
@@ -42,21 +39,13 @@ export function aclRoutes({ app, backend, options }: RouteContext): void {
       body: AclBody,
       responses: { 200: json(AclOut, "the ACL as set and the new Stat"), ...errorResponses },
     },
-    async ({ path, body, who, c }) => {
+    async ({ path, body, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       const version = versionOf(body.version, c.req.header("if-match"));
       if (isZkError(version)) return version;
-      const acl = aclFromJson(body.acl, path);
-      if (isZkError(acl)) return acl;
-      const stat = await backend.setACL(who, path, acl, version);
-      if (isZkError(stat)) return stat;
-      const after = await backend.getACL(who, path);
-      return c.json({
-        path,
-        acl: isZkError(after) ? aclJson(acl) : aclJson(after.acl),
-        stat: statJson(stat),
-      });
+      const out = await api.setAcl(ctx, path, { ...body, version });
+      return respond(out, 200, etagOf(out));
     },
   );
 }

@@ -5,7 +5,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ZkError } from "../../core/errors.ts";
 import { validatePath } from "../../core/paths.ts";
-import type { Backend, ReadOptions } from "../backend.ts";
+import type { ReadOptions } from "../../member/index.ts";
+import type { Backend } from "../backend.ts";
 import { badArguments } from "../errors.ts";
 import type { AppEnv, RouteOptions } from "../route.ts";
 
@@ -20,11 +21,24 @@ export function validZnode(path: string, sequential = false): ZkError | undefine
   return validatePath(path, sequential);
 }
 
-export function readOptions(query: { sync?: "true" | "false" | undefined }): ReadOptions {
-  return { sync: query.sync === "true" };
+export function readOptions(query: {
+  sync?: "true" | "false" | undefined;
+  encoding?: "utf8" | "base64" | undefined;
+}): ReadOptions {
+  return {
+    sync: query.sync === "true",
+    ...(query.encoding === undefined ? {} : { encoding: query.encoding }),
+  };
 }
 
-export const etag = (version: number): string => `"${version}"`;
+/** ETag: "<version>" of a reply carrying a Stat */
+export function etagOf(reply: unknown): Record<string, string> {
+  const version = (reply as { stat?: { version?: unknown } }).stat?.version;
+  return typeof version === "number" ? { ETag: `"${version}"` } : {};
+}
+
+export const znodeUrl = (path: string): string =>
+  `/v1/znodes${path === "/" ? "/" : path.split("/").map(encodeURIComponent).join("/")}`;
 
 /**
  * The version a write is conditional on: the body's (or query's) version, or If-Match's `"N"`; -1 when

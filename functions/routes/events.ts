@@ -5,19 +5,22 @@
  * number of unsent events for a slow reader, then ends with a `resume` event naming the zxid to
  * reconnect from, so a reader that cannot keep up costs the server a fixed amount of memory.
  */
-import { streamSSE } from "hono/streaming";
-import { isZkError } from "../../core/errors.ts";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { isZkError, zkError } from "../../core/errors.ts";
 import type { WatchEvent } from "../../core/records.ts";
 import { parseId, toHex } from "../../core/zxid.ts";
 import { badArguments } from "../errors.ts";
 import { route } from "../route.ts";
 import { errorResponses, json, ZnodePathParam } from "../schemas/common.ts";
 import { EventsQuery, WatchEventOut, WatchQuery } from "../schemas/events.ts";
+import { oneShotWatch, openEventStream } from "../watch.ts";
 import { type RouteContext, validZnode } from "./context.ts";
 
 export interface EventRouteOptions {
   readonly sseBufferEvents: number;
   readonly maxWatchMs: number;
+  /** how many watches and streams this instance is serving now */
+  readonly watches: { count: number };
 }
 
 const tags = ["watches"];
@@ -41,12 +44,19 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         ...errorResponses,
       },
     },
-    async ({ path, query, c }) => {
+    async ({ path, query, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       const timeoutMs = Math.min(query.timeoutMs ?? 30_000, limits.maxWatchMs);
       const after = query.zxid === undefined ? undefined : parseId(query.zxid);
-      const event = await backend.watch(path, query.type, after, timeoutMs, c.req.raw.signal);
+      limits.watches.count++;
+      const event = await oneShotWatch(backend, ctx, {
+        path,
+        type: query.type,
+        after,
+        timeoutMs,
+        signal: c.req.raw.signal,
+      }).finally(() => limits.watches.count--);
       if (isZkError(event)) return event;
       if (event === undefined) return c.body(null, 204);
       return c.json(eventJson(event));
@@ -77,52 +87,74 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         return badArguments(`cannot resume from ${resumeFrom}`);
       const abort = new AbortController();
       c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
-      const events = backend.events({
-        path,
-        recursive: query.recursive === "true",
-        signal: abort.signal,
-        ...(since === undefined ? {} : { since }),
-      });
+      let events: AsyncIterable<WatchEvent>;
+      try {
+        events = await openEventStream(backend, {
+          path,
+          recursive: query.recursive === "true",
+          signal: abort.signal,
+          ...(since === undefined ? {} : { since }),
+        });
+      } catch (err) {
+        abort.abort();
+        return zkError("ConnectionLoss", `the events stream is unreachable: ${(err as Error).message}`, path);
+      }
+      limits.watches.count++;
       return streamSSE(c, async (stream) => {
         stream.onAbort(() => abort.abort());
-        const queue = new BoundedQueue<WatchEvent>(limits.sseBufferEvents);
-        let lastSent = since;
-        const pump = (async () => {
-          try {
-            for await (const event of events) {
-              if (!queue.push(event)) break;
-            }
-            queue.end();
-          } catch {
-            queue.overflow();
-          }
-        })();
-        await stream.writeSSE({ event: "open", data: JSON.stringify({ path, since: since ?? null }) });
-        for (;;) {
-          const next = await queue.shift();
-          if (next === "end") break;
-          if (next === "overflow") {
-            await stream.writeSSE({
-              event: "resume",
-              data: JSON.stringify({
-                reason: "the stream cannot go on from here: reconnect with since",
-                since: lastSent === undefined ? null : toHex(lastSent),
-              }),
-            });
-            break;
-          }
-          await stream.writeSSE({
-            id: toHex(next.zxid),
-            event: next.type,
-            data: JSON.stringify(eventJson(next)),
-          });
-          lastSent = next.zxid;
+        try {
+          await serve(stream, events, path, since, limits.sseBufferEvents);
+        } finally {
+          abort.abort();
+          limits.watches.count--;
         }
-        abort.abort();
-        await pump.catch(() => {});
       });
     },
   );
+}
+
+/** Writes the events as SSE, dropping the client with a `resume` event once it is too far behind. */
+async function serve(
+  stream: SSEStreamingApi,
+  events: AsyncIterable<WatchEvent>,
+  path: string,
+  since: number | undefined,
+  buffer: number,
+): Promise<void> {
+  const queue = new BoundedQueue<WatchEvent>(buffer);
+  let lastSent = since;
+  const pump = (async () => {
+    try {
+      for await (const event of events) {
+        if (!queue.push(event)) break;
+      }
+      queue.end();
+    } catch {
+      queue.overflow();
+    }
+  })();
+  await stream.writeSSE({ event: "open", data: JSON.stringify({ path, since: since ?? null }) });
+  for (;;) {
+    const next = await queue.shift();
+    if (next === "end") break;
+    if (next === "overflow") {
+      await stream.writeSSE({
+        event: "resume",
+        data: JSON.stringify({
+          reason: "the stream cannot go on from here: reconnect with since",
+          since: lastSent === undefined ? null : toHex(lastSent),
+        }),
+      });
+      break;
+    }
+    await stream.writeSSE({
+      id: toHex(next.zxid),
+      event: next.type,
+      data: JSON.stringify(eventJson(next)),
+    });
+    lastSent = next.zxid;
+  }
+  await pump.catch(() => {});
 }
 
 /** A FIFO of at most `limit` items; pushing past it marks the queue overflowed for its reader. */

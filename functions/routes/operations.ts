@@ -4,19 +4,20 @@
  * OpenAPI document (app.ts). The AdminServer's aliases answer too, so its tooling works unchanged.
  */
 import { z } from "@hono/zod-openapi";
-import { toHex } from "../../core/zxid.ts";
-import type { ServerStats } from "../backend.ts";
-import { badArguments } from "../errors.ts";
-import type { HttpMetrics } from "../metrics.ts";
+import { parseId, toHex } from "../../core/zxid.ts";
+import type { StatusReport } from "../../member/index.ts";
+import type { Backend } from "../backend.ts";
+import { badArguments, isErrorJson, respond } from "../errors.ts";
+import type { HttpMetrics, ServerStats } from "../metrics.ts";
 import { route } from "../route.ts";
 import { errorResponses, json } from "../schemas/common.ts";
 import type { RouteContext } from "./context.ts";
 
 const VERSION = "3.9.3-nzk, built on nzk 0.1.0";
 
-type Command = (stats: ServerStats, status: Record<string, unknown>) => Record<string, unknown>;
+type Command = (stats: ServerStats) => Record<string, unknown>;
 
-const serverStats = (s: ServerStats) => ({
+const statsJson = (s: ServerStats) => ({
   packets_sent: 0,
   packets_received: 0,
   fsync_threshold_exceed_count: 0,
@@ -28,7 +29,7 @@ const serverStats = (s: ServerStats) => ({
   max_latency: 0,
   min_latency: 0,
   last_processed_zxid: s.lastZxid,
-  num_alive_client_connections: s.sessionCount,
+  num_alive_client_connections: s.sessionCount ?? 0,
   data_dir_size: 0,
   log_dir_size: 0,
   uptime: 0,
@@ -42,9 +43,9 @@ function zkMode(mode: string): string {
 const srvr: Command = (s) => ({
   version: VERSION,
   read_only: false,
-  server_stats: serverStats(s),
+  server_stats: statsJson(s),
   client_response: { last_buffer_size: -1, min_buffer_size: -1, max_buffer_size: -1 },
-  node_count: s.znodeCount,
+  node_count: s.znodeCount ?? -1,
 });
 
 export const COMMANDS: Readonly<
@@ -52,7 +53,7 @@ export const COMMANDS: Readonly<
 > = {
   ruok: { aliases: [], run: () => ({}) },
   srvr: { aliases: ["server_stats"], run: srvr },
-  stat: { aliases: ["stats"], run: (s, st) => ({ ...srvr(s, st), connections: [], secure_connections: [] }) },
+  stat: { aliases: ["stats"], run: (s) => ({ ...srvr(s), connections: [], secure_connections: [] }) },
   mntr: {
     aliases: ["monitor"],
     run: (s) => ({
@@ -62,13 +63,13 @@ export const COMMANDS: Readonly<
       min_latency: 0,
       packets_received: 0,
       packets_sent: 0,
-      num_alive_connections: s.sessionCount,
+      num_alive_connections: s.sessionCount ?? 0,
       outstanding_requests: s.outstandingRequests,
       server_state: zkMode(s.mode),
-      znode_count: s.znodeCount,
+      znode_count: s.znodeCount ?? -1,
       watch_count: s.watchCount,
-      ephemerals_count: s.ephemeralsCount,
-      approximate_data_size: s.approximateDataSize,
+      ephemerals_count: s.ephemeralsCount ?? -1,
+      approximate_data_size: -1,
       last_proposal_size: -1,
       synced_followers: 0,
       pending_syncs: 0,
@@ -96,7 +97,7 @@ export const COMMANDS: Readonly<
   wchs: {
     aliases: ["watch_summary"],
     run: (s) => ({
-      num_connections: s.sessionCount,
+      num_connections: s.sessionCount ?? 0,
       num_paths: s.watchCount,
       num_total_watches: s.watchCount,
     }),
@@ -115,7 +116,33 @@ for (const [name, command] of Object.entries(COMMANDS)) {
 const CommandOut = z.record(z.string(), z.unknown()).openapi("CommandResponse");
 const Status = z.record(z.string(), z.unknown()).openapi("Status");
 
-export function operationRoutes({ app, backend, options }: RouteContext, metrics: HttpMetrics): void {
+/** the numbers of mntr and /metrics: the member's status, and more when the member is in this process */
+export async function serverStats(
+  backend: Backend,
+  watchCount: number,
+  outstandingRequests: number,
+): Promise<ServerStats | undefined> {
+  const reply: unknown = await backend.api.status();
+  if (isErrorJson(reply)) return undefined;
+  const status = reply as StatusReport;
+  return {
+    mode: status.mode,
+    memberId: status.memberId,
+    epoch: status.epoch,
+    lastZxid: parseId(status.lastZxid) ?? 0,
+    logLag: Math.max(0, status.log.lastSeq - status.log.appliedSeq),
+    ready: status.ready,
+    watchCount,
+    outstandingRequests,
+    ...backend.localStats?.(),
+  };
+}
+
+export function operationRoutes(
+  { app, backend, options }: RouteContext,
+  metrics: HttpMetrics,
+  watches: { readonly count: number },
+): void {
   route(
     app,
     options,
@@ -126,9 +153,9 @@ export function operationRoutes({ app, backend, options }: RouteContext, metrics
       tags: ["operations"],
       responses: { 200: json(Status, "the status"), ...errorResponses },
     },
-    async ({ c }) => {
-      const status = await backend.status();
-      return c.json(status, status.ready === false ? 503 : 200);
+    async () => {
+      const status = await backend.api.status();
+      return respond(status, (status as { ready?: boolean }).ready === false ? 503 : 200);
     },
   );
 
@@ -147,11 +174,11 @@ export function operationRoutes({ app, backend, options }: RouteContext, metrics
     async ({ params, c }) => {
       const name = byName.get(params.name ?? "");
       if (name === undefined) return badArguments(`unknown command ${params.name}`);
-      const stats = await backend.stats();
+      const stats = await serverStats(backend, watches.count, metrics.inFlight);
+      if (stats === undefined) return c.json({ command: name, error: "no member answered" }, 503);
       if (name === "ruok" && !stats.ready)
         return c.json({ command: name, error: "not serving: recovering" }, 503);
-      const status = name === "conf" ? await backend.status() : {};
-      return c.json({ ...COMMANDS[name]!.run(stats, status), command: name, error: null });
+      return c.json({ ...COMMANDS[name]!.run(stats), command: name, error: null });
     },
   );
 
@@ -166,7 +193,7 @@ export function operationRoutes({ app, backend, options }: RouteContext, metrics
       responses: { 200: { description: "text/plain; version=0.0.4" } },
     },
     async ({ c }) => {
-      const stats = await backend.stats().catch(() => undefined);
+      const stats = await serverStats(backend, watches.count, metrics.inFlight).catch(() => undefined);
       return c.text(metrics.render(stats), 200, {
         "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
       });

@@ -6,9 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { isZkError, type ZkError } from "../../core/errors.ts";
-import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
-import type { Backend, Who } from "../backend.ts";
-import { badArguments } from "../errors.ts";
+import type { ErrorJson, NzkApi, RequestContext } from "../../member/index.ts";
+import { badArguments, isErrorJson, respond } from "../errors.ts";
 import { route } from "../route.ts";
 import { errorResponses, json } from "../schemas/common.ts";
 import { serviceInstance } from "../service-instance.ts";
@@ -16,8 +15,6 @@ import { type RouteContext, validZnode } from "./context.ts";
 
 const ROOT = "/services";
 const tags = ["services"];
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 const Port = z.number().int().min(0).max(65535);
 const InstanceBody = z
@@ -34,7 +31,7 @@ const Instance = z.record(z.string(), z.unknown()).openapi("ServiceInstance");
 const NameParam = z.object({ name: z.string().openapi({ param: { name: "name", in: "path" } }) });
 const InstanceParams = NameParam.extend({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 
-export function serviceRoutes({ app, backend, options }: RouteContext): void {
+export function serviceRoutes({ app, backend: { api }, options }: RouteContext): void {
   route(
     app,
     options,
@@ -47,16 +44,13 @@ export function serviceRoutes({ app, backend, options }: RouteContext): void {
       body: InstanceBody,
       responses: { 200: json(Instance, "the instance as written"), ...errorResponses },
     },
-    async ({ params, body, who, c }) => {
+    async ({ params, body, ctx, c }) => {
       const path = instancePath(params.name, params.id);
       if (isZkError(path)) return path;
-      if (who.session === undefined)
-        return badArguments("registering an instance needs an Nzk-Session", path);
+      if (ctx.token === undefined) return badArguments("registering an instance needs an Nzk-Session", path);
       const instance = serviceInstance(params.name!, params.id!, body, Date.now());
-      const data = encoder.encode(JSON.stringify(instance));
-      const done = await register(backend, who, path, data);
-      if (isZkError(done)) return done;
-      return c.json(instance);
+      const failed = await register(api, ctx, path, JSON.stringify(instance));
+      return failed === undefined ? c.json(instance) : respond(failed);
     },
   );
 
@@ -70,9 +64,9 @@ export function serviceRoutes({ app, backend, options }: RouteContext): void {
       tags,
       responses: { 200: json(z.object({ services: z.array(z.string()) }), "names"), ...errorResponses },
     },
-    async ({ who, c }) => {
-      const got = await backend.getChildren(who, ROOT);
-      if (isZkError(got)) return got.code === "NoNode" ? c.json({ services: [] }) : got;
+    async ({ ctx, c }) => {
+      const got = await api.children(ctx, ROOT);
+      if (isErrorJson(got)) return got.error.code === "NoNode" ? c.json({ services: [] }) : respond(got);
       return c.json({ services: got.children });
     },
   );
@@ -88,14 +82,15 @@ export function serviceRoutes({ app, backend, options }: RouteContext): void {
       params: NameParam,
       responses: { 200: json(z.object({ instances: z.array(Instance) }), "instances"), ...errorResponses },
     },
-    async ({ params, who, c }) => {
+    async ({ params, ctx, c }) => {
       const path = servicePath(params.name);
       if (isZkError(path)) return path;
-      const got = await backend.getChildrenData(who, path);
-      if (isZkError(got)) return got.code === "NoNode" ? c.json({ instances: [] }) : got;
-      const instances = got.children.flatMap((child) => {
+      const got = await api.children(ctx, path, { data: true, encoding: "utf8" });
+      if (isErrorJson(got)) return got.error.code === "NoNode" ? c.json({ instances: [] }) : respond(got);
+      const instances = (got.children as { data: string; encoding: string }[]).flatMap((child) => {
+        if (child.encoding !== "utf8") return [];
         try {
-          return [JSON.parse(decoder.decode(child.data)) as unknown];
+          return [JSON.parse(child.data) as unknown];
         } catch {
           return [];
         }
@@ -115,52 +110,39 @@ export function serviceRoutes({ app, backend, options }: RouteContext): void {
       params: InstanceParams,
       responses: { 204: { description: "deregistered" }, ...errorResponses },
     },
-    async ({ params, who, c }) => {
+    async ({ params, ctx }) => {
       const path = instancePath(params.name, params.id);
       if (isZkError(path)) return path;
-      const done = await backend.delete(who, path, -1, false);
-      if (isZkError(done)) return done;
-      return c.body(null, 204);
+      const done = await api.delete(ctx, path, { version: -1 });
+      return isErrorJson(done) ? respond(done) : new Response(null, { status: 204 });
     },
   );
 }
 
 async function register(
-  backend: Backend,
-  who: Who,
+  api: NzkApi,
+  ctx: RequestContext,
   path: string,
-  data: Uint8Array,
-): Promise<undefined | ZkError> {
+  data: string,
+): Promise<ErrorJson | undefined> {
   const service = path.slice(0, path.lastIndexOf("/"));
-  let outcome: undefined | ZkError;
+  let failed: ErrorJson | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     for (const container of [ROOT, service]) {
-      const made = await backend.create(who, {
-        op: "create",
-        path: container,
-        data: new Uint8Array(),
-        acl: OPEN_ACL_UNSAFE,
-        mode: "container",
-      });
-      if (isZkError(made) && made.code !== "NodeExists") return made;
+      const made = await api.create(ctx, container, { mode: "container" });
+      if (isErrorJson(made) && made.error.code !== "NodeExists") return made;
     }
-    const made = await backend.create(who, {
-      op: "create",
-      path,
-      data,
-      acl: OPEN_ACL_UNSAFE,
-      mode: "ephemeral",
-    });
-    if (!isZkError(made)) return undefined;
-    outcome = made;
-    // Curator re-registers by replacing the old node; here setData keeps the znode the session owns.
-    if (made.code === "NodeExists") {
-      const set = await backend.setData(who, path, data, -1);
-      return isZkError(set) ? set : undefined;
+    const made = await api.create(ctx, path, { data, mode: "ephemeral" });
+    if (!isErrorJson(made)) return undefined;
+    failed = made;
+    // Curator re-registers by replacing the old node; setData keeps the znode the session owns.
+    if (made.error.code === "NodeExists") {
+      const set = await api.set(ctx, path, { data, version: -1 });
+      return isErrorJson(set) ? set : undefined;
     }
-    if (made.code !== "NoNode") return made;
+    if (made.error.code !== "NoNode") return made;
   }
-  return outcome;
+  return failed;
 }
 
 function servicePath(name: string | undefined): string | ZkError {

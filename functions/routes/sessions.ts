@@ -1,10 +1,8 @@
 /**
- * Sessions (shared/API.md, "Sessions"). The session id in the URL must be the token's own: the
- * member checks the token (id and secret); here only a malformed id is refused.
+ * Sessions (shared/API.md, "Sessions"). The session id in the URL must be the token's own; the member
+ * checks the token (id and secret).
  */
-import { isZkError } from "../../core/errors.ts";
-import { parseId, toHex } from "../../core/zxid.ts";
-import { badArguments } from "../errors.ts";
+import { isErrorJson, respond } from "../errors.ts";
 import { route } from "../route.ts";
 import { errorResponses, json } from "../schemas/common.ts";
 import {
@@ -19,7 +17,7 @@ import type { RouteContext } from "./context.ts";
 
 const tags = ["sessions"];
 
-export function sessionRoutes({ app, backend, options }: RouteContext): void {
+export function sessionRoutes({ app, backend: { api }, options }: RouteContext): void {
   route(
     app,
     options,
@@ -31,11 +29,7 @@ export function sessionRoutes({ app, backend, options }: RouteContext): void {
       body: SessionCreateBody,
       responses: { 201: json(SessionCreated, "the session and its token"), ...errorResponses },
     },
-    async ({ body, c }) => {
-      const made = await backend.createSession(body.timeoutMs);
-      if (isZkError(made)) return made;
-      return c.json({ sessionId: toHex(made.sessionId), token: made.token, timeoutMs: made.timeoutMs }, 201);
-    },
+    async ({ body }) => respond(await api.createSession(body), 201),
   );
 
   route(
@@ -49,13 +43,7 @@ export function sessionRoutes({ app, backend, options }: RouteContext): void {
       params: SessionParam,
       responses: { 200: json(Keepalive, "alive"), ...errorResponses },
     },
-    async ({ params, who, c }) => {
-      const id = sessionIdOf(params.sessionId);
-      if (isZkError(id)) return id;
-      const alive = await backend.keepalive(who, id);
-      if (isZkError(alive)) return alive;
-      return c.json(alive);
-    },
+    async ({ params, ctx }) => respond(await api.keepalive(ctx, params.sessionId ?? "")),
   );
 
   route(
@@ -69,17 +57,7 @@ export function sessionRoutes({ app, backend, options }: RouteContext): void {
       params: SessionParam,
       responses: { 200: json(SessionInfo, "the session"), ...errorResponses },
     },
-    async ({ params, who, c }) => {
-      const id = sessionIdOf(params.sessionId);
-      if (isZkError(id)) return id;
-      const info = await backend.sessionInfo(who, id);
-      if (isZkError(info)) return info;
-      return c.json({
-        sessionId: toHex(info.sessionId),
-        timeoutMs: info.timeoutMs,
-        ephemerals: info.ephemerals,
-      });
-    },
+    async ({ params, ctx }) => respond(await api.sessionInfo(ctx, params.sessionId ?? "")),
   );
 
   route(
@@ -93,13 +71,7 @@ export function sessionRoutes({ app, backend, options }: RouteContext): void {
       params: SessionParam,
       responses: { 204: { description: "closed" }, ...errorResponses },
     },
-    async ({ params, who, c }) => {
-      const id = sessionIdOf(params.sessionId);
-      if (isZkError(id)) return id;
-      const done = await backend.closeSession(who, id);
-      if (isZkError(done)) return done;
-      return c.body(null, 204);
-    },
+    async ({ params, ctx }) => noContent(await api.closeSession(ctx, params.sessionId ?? "")),
   );
 
   route(
@@ -114,17 +86,10 @@ export function sessionRoutes({ app, backend, options }: RouteContext): void {
       body: AuthBody,
       responses: { 204: { description: "added" }, ...errorResponses },
     },
-    async ({ params, body, who, c }) => {
-      const id = sessionIdOf(params.sessionId);
-      if (isZkError(id)) return id;
-      const done = await backend.addAuth(who, id, body.scheme, body.credentials);
-      if (isZkError(done)) return done;
-      return c.body(null, 204);
-    },
+    async ({ params, body, ctx }) => noContent(await api.auth(ctx, params.sessionId ?? "", body)),
   );
 }
 
-function sessionIdOf(text: string | undefined) {
-  const id = text === undefined ? undefined : parseId(text);
-  return id === undefined ? badArguments(`not a session id: ${text}`) : id;
+function noContent(reply: unknown): Response {
+  return isErrorJson(reply) ? respond(reply) : new Response(null, { status: 204 });
 }

@@ -1,12 +1,11 @@
 /** sync (shared/API.md): this member catches up with the log; the answer is the zxid it reached. */
-import { isZkError } from "../../core/errors.ts";
-import { toHex } from "../../core/zxid.ts";
+import { respond } from "../errors.ts";
 import { route } from "../route.ts";
 import { errorResponses, json, ZnodePathParam } from "../schemas/common.ts";
 import { SyncOut } from "../schemas/sessions.ts";
 import { type RouteContext, validZnode } from "./context.ts";
 
-export function syncRoutes({ app, backend, options }: RouteContext): void {
+export function syncRoutes({ app, backend: { api }, options }: RouteContext): void {
   route(
     app,
     options,
@@ -18,12 +17,10 @@ export function syncRoutes({ app, backend, options }: RouteContext): void {
       params: ZnodePathParam,
       responses: { 200: json(SyncOut, "the zxid this member reached"), ...errorResponses },
     },
-    async ({ path, who, c }) => {
+    async ({ path, ctx }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
-      const zxid = await backend.sync(who, path);
-      if (isZkError(zxid)) return zxid;
-      return c.json({ zxid: toHex(zxid) });
+      return respond(await api.sync(ctx, path));
     },
   );
 }

@@ -1,16 +1,14 @@
 /** getData / exists / create / setData / delete / stat (shared/API.md, "Znodes"). */
 import { isZkError } from "../../core/errors.ts";
-import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
-import { decodeData, encodeData } from "../encoding.ts";
-import { aclFromJson, statJson } from "../records-json.ts";
+import { isErrorJson, respond } from "../errors.ts";
 import { route } from "../route.ts";
 import { errorResponses, json, ReadQuery, ZnodePathParam } from "../schemas/common.ts";
 import { CreateBody, DeleteQuery, PathStat, SetBody, Znode } from "../schemas/znodes.ts";
-import { etag, type RouteContext, readOptions, validZnode, versionOf } from "./context.ts";
+import { etagOf, type RouteContext, readOptions, validZnode, versionOf, znodeUrl } from "./context.ts";
 
 const tags = ["znodes"];
 
-export function znodeRoutes({ app, backend, options }: RouteContext): void {
+export function znodeRoutes({ app, backend: { api }, options }: RouteContext): void {
   route(
     app,
     options,
@@ -27,19 +25,16 @@ export function znodeRoutes({ app, backend, options }: RouteContext): void {
         responses: { 200: { description: "it exists" }, 404: { description: "NoNode" } },
       },
     },
-    async ({ path, query, who, c }) => {
+    async ({ path, query, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       if (c.req.method === "HEAD") {
-        const stat = await backend.exists(who, path, readOptions(query));
-        if (isZkError(stat)) return stat;
-        return c.body(null, 200, { ETag: etag(stat.version) });
+        const out = await api.exists(ctx, path, readOptions(query));
+        const res = respond(out, 200, etagOf(out));
+        return new Response(null, res);
       }
-      const got = await backend.getData(who, path, readOptions(query));
-      if (isZkError(got)) return got;
-      return c.json({ path, ...encodeData(got.data, query.encoding), stat: statJson(got.stat) }, 200, {
-        ETag: etag(got.stat.version),
-      });
+      const out = await api.get(ctx, path, readOptions(query));
+      return respond(out, 200, etagOf(out));
     },
   );
 
@@ -55,12 +50,11 @@ export function znodeRoutes({ app, backend, options }: RouteContext): void {
       query: ReadQuery,
       responses: { 200: json(PathStat, "the Stat"), ...errorResponses },
     },
-    async ({ path, query, who, c }) => {
+    async ({ path, query, ctx }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
-      const stat = await backend.exists(who, path, readOptions(query));
-      if (isZkError(stat)) return stat;
-      return c.json({ path, stat: statJson(stat) }, 200, { ETag: etag(stat.version) });
+      const out = await api.exists(ctx, path, readOptions(query));
+      return respond(out, 200, etagOf(out));
     },
   );
 
@@ -76,27 +70,12 @@ export function znodeRoutes({ app, backend, options }: RouteContext): void {
       body: CreateBody,
       responses: { 201: json(PathStat, "created: the actual path and its Stat"), ...errorResponses },
     },
-    async ({ path, body, who, c }) => {
+    async ({ path, body, ctx }) => {
       const invalid = validZnode(path, body.mode.includes("sequential"));
       if (invalid) return invalid;
-      const data = decodeData(body.data, body.encoding);
-      if (isZkError(data)) return data;
-      const acl = body.acl === undefined ? undefined : aclFromJson(body.acl, path);
-      if (isZkError(acl)) return acl;
-      const created = await backend.create(who, {
-        op: "create",
-        path,
-        data,
-        mode: body.mode,
-        parents: body.parents,
-        acl: acl ?? OPEN_ACL_UNSAFE,
-        ...(body.ttlMs === undefined ? {} : { ttl: body.ttlMs }),
-      });
-      if (isZkError(created)) return created;
-      return c.json({ path: created.path, stat: statJson(created.stat) }, 201, {
-        Location: `/v1/znodes${created.path.split("/").map(encodeURIComponent).join("/")}`,
-        ETag: etag(created.stat.version),
-      });
+      const out = await api.create(ctx, path, body);
+      if (isErrorJson(out)) return respond(out);
+      return respond(out, 201, { Location: znodeUrl(out.path), ...etagOf(out) });
     },
   );
 
@@ -112,16 +91,13 @@ export function znodeRoutes({ app, backend, options }: RouteContext): void {
       body: SetBody,
       responses: { 200: json(PathStat, "the new Stat"), ...errorResponses },
     },
-    async ({ path, body, who, c }) => {
+    async ({ path, body, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       const version = versionOf(body.version, c.req.header("if-match"));
       if (isZkError(version)) return version;
-      const data = decodeData(body.data, body.encoding);
-      if (isZkError(data)) return data;
-      const stat = await backend.setData(who, path, data, version);
-      if (isZkError(stat)) return stat;
-      return c.json({ path, stat: statJson(stat) }, 200, { ETag: etag(stat.version) });
+      const out = await api.set(ctx, path, { ...body, version });
+      return respond(out, 200, etagOf(out));
     },
   );
 
@@ -137,14 +113,13 @@ export function znodeRoutes({ app, backend, options }: RouteContext): void {
       query: DeleteQuery,
       responses: { 204: { description: "deleted" }, ...errorResponses },
     },
-    async ({ path, query, who, c }) => {
+    async ({ path, query, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       const version = versionOf(query.version, c.req.header("if-match"));
       if (isZkError(version)) return version;
-      const done = await backend.delete(who, path, version, query.recursive === "true");
-      if (isZkError(done)) return done;
-      return c.body(null, 204);
+      const out = await api.delete(ctx, path, { version, recursive: query.recursive === "true" });
+      return isErrorJson(out) ? respond(out) : new Response(null, { status: 204 });
     },
   );
 }

@@ -123,7 +123,7 @@ describe("sessions", () => {
     await api.call("POST", "/v1/znodes/short", { mode: "ephemeral" }, h);
     await until(
       "the session expired",
-      () => api.member.replica.tree.session(Number(s.sessionId)) === undefined,
+      () => api.running.member.replica.tree.session(Number(s.sessionId)) === undefined,
     );
     expect((await api.call("GET", "/v1/znodes/short")).status).toBe(404);
     const late = await api.call("POST", `/v1/sessions/${s.sessionId}/keepalive`, undefined, h);

@@ -2,26 +2,18 @@
  * Handlers hold no state: an instance with the member in its process and one reaching members over
  * NATS, on different ports, serve one registry.
  */
-import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
-import { MemberBackend } from "../../functions/member-backend.ts";
-import { NatsBackend } from "../../functions/nats-backend.ts";
-import { serveOverNats } from "../../functions/nats-service.ts";
-import { serveHttp } from "../../functions/node.ts";
-import { natsServer } from "../fixtures/nats.ts";
-import { startMember, until } from "../member/harness.ts";
+import { natsBackend } from "../../functions/nats-api-client.ts";
+import { localBackend, serveHttp } from "../../functions/node.ts";
+import { startApi } from "./harness.ts";
 
 describe("two handler instances", () => {
   it("read each other's writes, sessions and watches", async () => {
-    await using nats = await natsServer();
-    const member = await startMember(nats.url, "m1");
-    try {
-      await until("leading", () => member.state === "LEADING");
-      const local = new MemberBackend(member);
-      const service = serveOverNats(member.nc, local, member.config.apiPrefix);
-      const nc = await connect({ servers: nats.url });
-      await using a = await serveHttp(local, { port: 0 });
-      await using b = await serveHttp(new NatsBackend(nc), { port: 0 });
+    await using api = await startApi();
+    {
+      const nc = await api.nats.connect();
+      await using a = await serveHttp(localBackend(api.running), { port: 0 });
+      await using b = await serveHttp(natsBackend(nc), { port: 0 });
       expect(a.port).not.toBe(b.port);
       const call = async (
         base: string,
@@ -71,14 +63,11 @@ describe("two handler instances", () => {
         204,
       );
       expect((await call(a.url, "GET", "/v1/znodes/mine")).status).toBe(404);
-      expect((await call(b.url, "GET", "/v1/status")).body.memberId).toBe("m1");
+      expect((await call(b.url, "GET", "/v1/status")).body.memberId).toBe("h1");
 
-      service.stop();
+      await api.running.close();
       const lost = await call(b.url, "GET", "/v1/znodes/shared");
       expect([lost.status, lost.body.error.code]).toEqual([503, "ConnectionLoss"]);
-      await nc.close();
-    } finally {
-      await member.close();
     }
   });
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { until } from "../member/harness.ts";
-import { type Api, startApi } from "./harness.ts";
+import { type Api, eventually, startApi } from "./harness.ts";
 
 let api: Api;
 beforeAll(async () => {
@@ -61,7 +60,7 @@ describe("one-shot watches", () => {
   it("waits for the next change and returns it", async () => {
     const read = await api.call("GET", "/v1/znodes/w1");
     const watching = api.call("GET", `/v1/watch/w1?type=data&zxid=${read.body.stat.mzxid}&timeoutMs=60000`);
-    await until("the watch is registered", () => api.backend.watchCount > 0);
+    await eventually("the watch is registered", async () => (await api.watchCount()) > 0);
     const set = await api.call("PUT", "/v1/znodes/w1", { data: "c" });
     const w = await watching;
     expect(w.body).toEqual({ type: "NodeDataChanged", path: "/w1", zxid: set.body.stat.mzxid });
@@ -70,8 +69,8 @@ describe("one-shot watches", () => {
   it("watches children and creation", async () => {
     const parent = await api.call("POST", "/v1/znodes/wp", {});
     const children = api.call("GET", `/v1/watch/wp?type=children&zxid=${parent.body.stat.pzxid}`);
-    const exists = api.call("GET", "/v1/watch/wnew?type=exists&timeoutMs=60000");
-    await until("both registered", () => api.backend.watchCount >= 2);
+    const { zxid } = (await api.call("POST", "/v1/sync/")).body;
+    const exists = api.call("GET", `/v1/watch/wnew?type=exists&zxid=${zxid}&timeoutMs=60000`);
     await api.call("POST", "/v1/znodes/wp/kid", {});
     await api.call("POST", "/v1/znodes/wnew", {});
     expect((await children).body).toMatchObject({ type: "NodeChildrenChanged", path: "/wp" });
@@ -86,13 +85,13 @@ describe("one-shot watches", () => {
   });
 
   it("stops waiting when the client goes away", async () => {
-    const before = api.backend.watchCount;
+    const before = await api.watchCount();
     const abort = new AbortController();
     const pending = api.app.request("/v1/watch/w1?type=data&timeoutMs=60000", { signal: abort.signal });
-    await until("registered", () => api.backend.watchCount > before);
+    await eventually("registered", async () => (await api.watchCount()) > before);
     abort.abort();
     await Promise.resolve(pending).catch(() => undefined);
-    await until("released", () => api.backend.watchCount === before);
+    await eventually("released", async () => (await api.watchCount()) === before);
   });
 });
 

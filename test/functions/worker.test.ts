@@ -3,11 +3,8 @@
  * real member behind a real nats-server whose websocket listener is on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemberBackend } from "../../functions/member-backend.ts";
-import { serveOverNats } from "../../functions/nats-service.ts";
-import type { Member } from "../../member/member.ts";
-import { type NatsFixture, natsServer } from "../fixtures/nats.ts";
-import { startMember, until } from "../member/harness.ts";
+import type { Member } from "../../member/index.ts";
+import { type Api, startApi } from "./harness.ts";
 
 Object.assign(process.env, {
   WRANGLER_SEND_METRICS: "false",
@@ -17,19 +14,17 @@ Object.assign(process.env, {
 });
 const { unstable_startWorker } = await import("wrangler");
 
-let nats: NatsFixture;
+let api: Api;
 let member: Member;
 let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
 let base: string;
 
 beforeAll(async () => {
-  nats = await natsServer({ websocket: true });
-  member = await startMember(nats.url, "w1");
-  await until("leading", () => member.state === "LEADING");
-  serveOverNats(member.nc, new MemberBackend(member), member.config.apiPrefix);
+  api = await startApi({ websocket: true });
+  member = api.running.member;
   worker = await unstable_startWorker({
     config: "wrangler.toml",
-    bindings: { NATS_URL: { type: "plain_text", value: nats.wsUrl! } },
+    bindings: { NATS_URL: { type: "plain_text", value: api.nats.wsUrl! } },
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
       inspector: false,
@@ -45,8 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.dispose();
-  await member?.close();
-  await nats?.[Symbol.asyncDispose]();
+  await api?.[Symbol.asyncDispose]();
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

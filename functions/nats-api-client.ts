@@ -1,0 +1,72 @@
+/**
+ * The member's API (member/api.ts's NzkApi) called over NATS request/reply, as member/nats-api.ts
+ * serves it: `<apiPrefix>.v1.<call>` with {"ctx", "path", "sessionId", "body", "options"}, answered by
+ * whichever member of the queue group takes it. No responder, or none in time, is ConnectionLoss:
+ * the caller cannot know whether a write happened, exactly as a ZooKeeper client that lost its
+ * connection cannot.
+ */
+import type { NatsConnection } from "@nats-io/nats-core";
+import { zkError } from "../core/errors.ts";
+import { errorJson } from "../member/api-json.ts";
+import type { NzkApi, RequestContext } from "../member/index.ts";
+import type { Backend } from "./backend.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface ApiRequest {
+  readonly ctx?: RequestContext;
+  readonly path?: string;
+  readonly sessionId?: string;
+  readonly body?: unknown;
+  readonly options?: unknown;
+}
+
+export function natsApi(nc: NatsConnection, apiPrefix = "nzk.api", timeoutMs = 15_000): NzkApi {
+  // biome-ignore lint/suspicious/noExplicitAny: each call's reply type is NzkApi's for that call
+  const call = async (name: string, req: ApiRequest): Promise<any> => {
+    try {
+      const msg = await nc.request(`${apiPrefix}.v1.${name}`, encoder.encode(JSON.stringify(req)), {
+        timeout: timeoutMs,
+      });
+      return JSON.parse(decoder.decode(msg.data));
+    } catch (err) {
+      return errorJson(zkError("ConnectionLoss", `no member answered ${name}: ${(err as Error).message}`));
+    }
+  };
+  return {
+    create: (ctx, path, body) => call("create", { ctx, path, body }),
+    get: (ctx, path, options) => call("get", { ctx, path, options }),
+    exists: (ctx, path, options) => call("exists", { ctx, path, options }),
+    set: (ctx, path, body) => call("set", { ctx, path, body }),
+    delete: (ctx, path, options) => call("delete", { ctx, path, options }),
+    children: (ctx, path, options) => call("children", { ctx, path, options }),
+    getAcl: (ctx, path) => call("acl.get", { ctx, path }),
+    setAcl: (ctx, path, body) => call("acl.set", { ctx, path, body }),
+    multi: (ctx, body) => call("multi", { ctx, body }),
+    sync: (ctx, path) => call("sync", { ctx, path }),
+    createSession: (body) => call("sessions.create", { body }),
+    keepalive: (ctx, sessionId) => call("sessions.keepalive", { ctx, sessionId }),
+    closeSession: (ctx, sessionId) => call("sessions.close", { ctx, sessionId }),
+    sessionInfo: (ctx, sessionId) => call("sessions.info", { ctx, sessionId }),
+    auth: (ctx, sessionId, body) => call("sessions.auth", { ctx, sessionId, body }),
+    status: () => call("status", {}),
+  };
+}
+
+export interface NatsBackendOptions {
+  readonly apiPrefix?: string;
+  readonly eventPrefix?: string;
+  readonly eventsStream?: string;
+  readonly timeoutMs?: number;
+}
+
+/** The Backend of handlers with no member in their process: every call goes to a member over NATS. */
+export function natsBackend(nc: NatsConnection, options: NatsBackendOptions = {}): Backend {
+  return {
+    api: natsApi(nc, options.apiPrefix, options.timeoutMs),
+    nc,
+    ...(options.eventPrefix === undefined ? {} : { eventPrefix: options.eventPrefix }),
+    ...(options.eventsStream === undefined ? {} : { eventsStream: options.eventsStream }),
+  };
+}
