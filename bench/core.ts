@@ -2,6 +2,7 @@
  * The core data tree's speed and size: txns applied per second, heap bytes per znode, snapshot cost.
  * Run with `npm run bench:core` (node --expose-gc, so heap figures are measured after a full gc).
  */
+import os from "node:os";
 import { apply } from "../core/apply.ts";
 import { DataTree } from "../core/data-tree.ts";
 import { OPEN_ACL_UNSAFE, type Txn, type TxnBody } from "../core/records.ts";
@@ -17,15 +18,25 @@ if (gc === undefined) {
 const DATA_BYTES = 100;
 const FANOUT = 1000;
 
+const encoder = new TextEncoder();
+
+/** text, as a registry's znodes mostly hold: 100 bytes of JSON-ish ASCII, different per node */
 function payload(i: number): Uint8Array {
+  const text = `{"id":"i-${i}","address":"10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}","port":8080,"x":"`;
+  return encoder.encode(text.padEnd(DATA_BYTES - 2, "x") + '"}');
+}
+
+/** arbitrary bytes, the slow path of the data conversion */
+function binaryPayload(i: number): Uint8Array {
   const data = new Uint8Array(DATA_BYTES);
-  for (let j = 0; j < DATA_BYTES; j++) data[j] = (i * 31 + j * 7) & 0xff;
+  for (let j = 0; j < DATA_BYTES; j++) data[j] = (i * 31 + j * 151 + 128) & 0xff;
   return data;
 }
 
 /** /b/g<k>/n<i>, 1000 children per group */
 function pathOf(i: number): string {
-  return `/b/g${i % FANOUT}/n${String(i).padStart(10, "0")}`;
+  // joined rather than concatenated, so the string is flat as one decoded from the log is
+  return ["/b/g", i % FANOUT, "/n", String(i).padStart(10, "0")].join("");
 }
 
 function txn(zxid: number, body: TxnBody): Txn {
@@ -81,45 +92,75 @@ function fromLog(txns: Txn[]): Txn[] {
   return decoded;
 }
 
-function timeApply(tree: DataTree, txns: Txn[]): number {
+function timeApply(tree: DataTree, txns: Txn[]): { wall: number; cpu: number } {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (const t of txns) apply(tree, t);
-  return performance.now() - start;
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 function benchApply(count: number): void {
   const tree = groupedTree();
-  const data = payload(1);
-  const creates = fromLog(Array.from({ length: count }, (_, i) => create(++zxid, pathOf(i), data)));
+  const creates = fromLog(Array.from({ length: count }, (_, i) => create(++zxid, pathOf(i), payload(i))));
   const sets = fromLog(
     Array.from({ length: count }, (_, i) =>
-      txn(++zxid, { type: "setData", path: pathOf(i), data, version: 1 }),
+      txn(++zxid, { type: "setData", path: pathOf(i), data: payload(i + 1), version: 1 }),
     ),
   );
   const deletes = fromLog(
     Array.from({ length: count }, (_, i) => txn(++zxid, { type: "delete", path: pathOf(i) })),
   );
-  gc!();
+  const binaryTree = groupedTree();
+  const binaryCreates = fromLog(
+    Array.from({ length: count }, (_, i) => create(++zxid, pathOf(i), binaryPayload(i))),
+  );
   const rows: string[][] = [];
-  for (const [name, txns] of [
-    ["create", creates],
-    ["setData", sets],
-    ["delete", deletes],
+  for (const [name, target, txns] of [
+    ["create", tree, creates],
+    ["setData", tree, sets],
+    ["delete", tree, deletes],
+    ["create, binary data", binaryTree, binaryCreates],
   ] as const) {
-    const ms = timeApply(tree, txns);
+    gc!();
+    const { wall, cpu } = timeApply(target, txns);
     rows.push([
       name,
       count.toLocaleString("en-US"),
-      ms.toFixed(0),
-      rate(count, ms),
-      ((ms * 1e6) / count).toFixed(0),
+      wall.toFixed(0),
+      rate(count, wall),
+      cpu.toFixed(0),
+      rate(count, cpu),
     ]);
   }
   if (tree.nodeCount !== 4 + 1 + FANOUT) throw new Error("deletes left nodes behind");
   table(
-    `apply throughput (one core; txns pre-built and decoded from log records as a member applies them; ${DATA_BYTES}-byte data; ${FANOUT} parents)`,
-    ["txn", "txns", "ms", "txns/s", "ns/txn"],
+    `apply (txns pre-built and decoded from log records, as a member applies them; ${DATA_BYTES}-byte data; ${FANOUT} parents)`,
+    ["txn", "txns", "wall ms", "txns/s (wall)", "cpu ms", "txns/s (cpu)"],
     rows,
+  );
+}
+
+/** A yardstick for reading the figures on a given machine: V8's own Map, with nothing of nzk in it. */
+function calibrate(): void {
+  const keys = Array.from({ length: 1_000_000 }, (_, i) => pathOf(i));
+  gc!();
+  const map = new Map<string, number>();
+  const start = performance.now();
+  for (let i = 0; i < keys.length; i++) map.set(keys[i]!, i);
+  const ms = performance.now() - start;
+  table(
+    `machine yardstick (${os.cpus().length} cpus, load average ${os.loadavg()[0]!.toFixed(1)})`,
+    ["operation", "count", "ms", "ns/op"],
+    [
+      [
+        "Map.set, fresh 20-char string keys",
+        "1,000,000",
+        ms.toFixed(0),
+        ((ms * 1e6) / keys.length).toFixed(0),
+      ],
+    ],
   );
 }
 
@@ -191,6 +232,7 @@ function benchSnapshot(tree: DataTree): void {
   );
 }
 
+calibrate();
 benchApply(300_000);
 const big = benchMemory([100_000, 1_000_000]);
 benchSnapshot(big);

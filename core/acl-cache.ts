@@ -9,6 +9,13 @@ import { type ACL, OPEN_ACL_UNSAFE } from "./records.ts";
 /** ZooKeeper's OPEN_UNSAFE_ACL_ID: the nodes its DataTree constructor makes carry it, uncounted */
 export const OPEN_UNSAFE_ACL_ID = -1;
 
+interface Entry {
+  readonly id: number;
+  readonly acl: readonly ACL[];
+  /** users; 0 once dropped */
+  refs: number;
+}
+
 /** List equality as ZooKeeper's List<ACL>.equals: same order, same perms, scheme and id. */
 function aclKey(acl: readonly ACL[]): string {
   let key = "";
@@ -17,7 +24,7 @@ function aclKey(acl: readonly ACL[]): string {
 }
 
 function sameList(a: readonly ACL[], b: readonly ACL[]): boolean {
-  if (a.length !== b.length || a.length === 0) return false;
+  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
@@ -26,14 +33,14 @@ function sameList(a: readonly ACL[], b: readonly ACL[]): boolean {
   return true;
 }
 
+const NONE: Entry = { id: 0, acl: [], refs: 0 };
+
 export class AclCache {
-  readonly #lists = new Map<number, readonly ACL[]>();
-  readonly #ids = new Map<string, number>();
-  readonly #refs = new Map<number, number>();
+  readonly #byId = new Map<number, Entry>();
+  readonly #byKey = new Map<string, Entry>();
   #lastId = 0;
-  /** the list last interned and its id: most creates in a row carry equal ACLs */
-  #recent: readonly ACL[] = [];
-  #recentId = 0;
+  /** the entry last interned: most creates in a row carry equal ACLs, so this skips building a key */
+  #recent: Entry = NONE;
 
   /** the highest id ever handed out (ZooKeeper's aclIndex) */
   get lastId(): number {
@@ -42,71 +49,55 @@ export class AclCache {
 
   /** number of distinct lists held */
   get size(): number {
-    return this.#lists.size;
+    return this.#byId.size;
   }
 
   /** convertAcls: the id for this list, interned if new, with one more usage counted */
   intern(acl: readonly ACL[]): number {
-    if (sameList(acl, this.#recent) && this.#lists.get(this.#recentId) === this.#recent) {
-      this.addUsage(this.#recentId);
-      return this.#recentId;
+    let entry = this.#recent;
+    if (entry.refs === 0 || !sameList(acl, entry.acl)) {
+      const key = aclKey(acl);
+      entry = this.#byKey.get(key) ?? this.#add(++this.#lastId, acl, key);
+      this.#recent = entry;
     }
-    const key = aclKey(acl);
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = ++this.#lastId;
-      this.#lists.set(
-        id,
-        acl.map((a) => ({ perms: a.perms, id: { scheme: a.id.scheme, id: a.id.id } })),
-      );
-      this.#ids.set(key, id);
-    }
-    this.addUsage(id);
-    this.#recent = this.#lists.get(id)!;
-    this.#recentId = id;
-    return id;
+    entry.refs++;
+    return entry.id;
   }
 
-  /** convertLong */
+  /** convertLong; every id a node holds is in the cache (snapshot.ts checks ids as it loads) */
   lookup(id: number): readonly ACL[] {
     if (id === OPEN_UNSAFE_ACL_ID) return OPEN_ACL_UNSAFE;
-    const acl = this.#lists.get(id);
-    if (acl === undefined) throw new Error(`ACL cache holds no list ${id}: the tree is inconsistent`);
-    return acl;
+    const entry = this.#byId.get(id);
+    if (entry === undefined) throw new Error(`ACL cache holds no list ${id}: the tree is inconsistent`);
+    return entry.acl;
   }
 
   has(id: number): boolean {
-    return this.#lists.has(id);
+    return this.#byId.has(id);
   }
 
   addUsage(id: number): void {
-    if (!this.#lists.has(id)) return;
-    this.#refs.set(id, (this.#refs.get(id) ?? 0) + 1);
+    const entry = this.#byId.get(id);
+    if (entry !== undefined) entry.refs++;
   }
 
   removeUsage(id: number): void {
-    if (!this.#lists.has(id)) return;
-    const left = (this.#refs.get(id) ?? 0) - 1;
-    if (left > 0) {
-      this.#refs.set(id, left);
-      return;
-    }
-    this.#drop(id);
+    const entry = this.#byId.get(id);
+    if (entry !== undefined && --entry.refs <= 0) this.#drop(entry);
   }
 
   references(id: number): number {
-    return this.#refs.get(id) ?? 0;
+    return this.#byId.get(id)?.refs ?? 0;
   }
 
   /** (id, list) pairs in id order, for the snapshot */
   entries(): [number, readonly ACL[]][] {
-    return [...this.#lists].sort((a, b) => a[0] - b[0]);
+    return [...this.#byId.values()].sort((a, b) => a.id - b.id).map((e) => [e.id, e.acl]);
   }
 
   /** Restores one snapshot entry with no usages; the loader counts them from the nodes, then purges. */
   restore(id: number, acl: readonly ACL[]): void {
-    this.#lists.set(id, acl);
-    this.#ids.set(aclKey(acl), id);
+    this.#add(id, acl, aclKey(acl));
     if (id > this.#lastId) this.#lastId = id;
   }
 
@@ -116,13 +107,20 @@ export class AclCache {
 
   /** purgeUnused: drops lists that no node uses */
   purgeUnused(): void {
-    for (const id of this.#lists.keys()) if (!this.#refs.has(id)) this.#drop(id);
+    for (const entry of this.#byId.values()) if (entry.refs <= 0) this.#drop(entry);
   }
 
-  #drop(id: number): void {
-    const acl = this.#lists.get(id);
-    if (acl !== undefined) this.#ids.delete(aclKey(acl));
-    this.#lists.delete(id);
-    this.#refs.delete(id);
+  #add(id: number, acl: readonly ACL[], key: string): Entry {
+    const copy = acl.map((a) => ({ perms: a.perms, id: { scheme: a.id.scheme, id: a.id.id } }));
+    const entry: Entry = { id, acl: copy, refs: 0 };
+    this.#byId.set(id, entry);
+    this.#byKey.set(key, entry);
+    return entry;
+  }
+
+  #drop(entry: Entry): void {
+    entry.refs = 0;
+    this.#byId.delete(entry.id);
+    this.#byKey.delete(aclKey(entry.acl));
   }
 }

@@ -79,6 +79,7 @@ function applyOne(tree: DataTree, txn: Txn, body: TxnBody, events: Events): OpRe
       for (const path of tree.killSession(txn.sessionId, body.paths, zxid)) deleted(events, path, zxid);
       return { type: "closeSession", sessionId: txn.sessionId };
     case "multi":
+      // only reachable for a multi inside a multi, which dryRun refuses before anything is applied
       return { type: "error", err: "BadArguments" };
   }
 }

@@ -126,7 +126,18 @@ export class DataTree implements TreeView {
 
   // ---- beyond TreeView ----
 
-  /** DataNode.copyStat: cversion in the client's terms (creates + deletes), owner packed as ZooKeeper does */
+  persistedOwner(path: string): bigint | undefined {
+    const slot = this.nodes.index.get(path);
+    return slot === undefined
+      ? undefined
+      : packOwner(this.nodes.kind[slot] as OwnerKind, this.nodes.owner[slot]!);
+  }
+
+  /**
+   * DataNode.copyStat: cversion in the client's terms (creates + deletes), and ephemeralOwner only for a
+   * session's ephemeral (getClientEphemeralOwner), so clients that test it against 0 do not take
+   * containers and TTL nodes for ephemerals; persistedOwner has the markers.
+   */
   statOf(slot: number): Stat {
     const n = this.nodes;
     const numChildren = n.childCount(slot);
@@ -138,7 +149,7 @@ export class DataTree implements TreeView {
       version: n.version[slot]!,
       cversion: (Math.imul(n.cversion[slot]!, 2) - numChildren) | 0,
       aversion: n.aversion[slot]!,
-      ephemeralOwner: packOwner(n.kind[slot] as OwnerKind, n.owner[slot]!),
+      ephemeralOwner: n.kind[slot] === OwnerKind.ephemeral ? BigInt(n.owner[slot]!) : 0n,
       dataLength: n.data[slot]!.length,
       numChildren,
       pzxid: n.pzxid[slot]!,

@@ -165,10 +165,6 @@ function readNodes(r: JuteReader, acls: AclCache): NodeStore {
         r.fail(`node ${JSON.stringify(path)} out of pre-order or malformed`);
         break;
       }
-      if (nodes.index.has(path)) {
-        r.fail(`node ${JSON.stringify(path)} appears twice`);
-        break;
-      }
       parent = branch[branch.length - 1]!;
     }
     const data = r.readBinaryString();
@@ -189,7 +185,12 @@ function readNodes(r: JuteReader, acls: AclCache): NodeStore {
       r.fail(`node ${path} has ACL id ${acl}, which the snapshot does not hold`);
     }
     if (r.error !== undefined) break;
+    const known = nodes.size;
     const slot = nodes.add(path, parent);
+    if (nodes.size === known) {
+      r.fail(`node ${JSON.stringify(path)} appears twice`);
+      break;
+    }
     nodes.data[slot] = data;
     nodes.acl[slot] = acl;
     acls.addUsage(acl);

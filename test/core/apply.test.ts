@@ -418,6 +418,9 @@ describe("sessions and ephemerals", () => {
     const tree = withSession();
     const applied = apply(tree, create(sid + 1, "/e", { ephemeralOwner: sid }));
     expect(applied.result).toMatchObject({ stat: { ephemeralOwner: BigInt(sid) } });
+    expect(tree.persistedOwner("/e")).toBe(BigInt(sid));
+    expect(tree.persistedOwner("/")).toBe(0n);
+    expect(tree.persistedOwner("/nope")).toBeUndefined();
     expect(tree.ephemeralsOf(sid)).toEqual(["/e"]);
     apply(tree, del(sid + 2, "/e"));
     expect(tree.ephemeralsOf(sid)).toEqual([]);
@@ -451,25 +454,27 @@ describe("sessions and ephemerals", () => {
 });
 
 describe("containers and TTL nodes", () => {
-  it("a container's ephemeralOwner is Long.MIN_VALUE (0x8000000000000000)", () => {
+  it("a container's persisted ephemeralOwner is Long.MIN_VALUE (0x8000000000000000); clients see 0", () => {
     const tree = new DataTree();
     const applied = apply(tree, create(1, "/c", { container: true }));
-    expect(applied.result).toMatchObject({ stat: { ephemeralOwner: 0x8000_0000_0000_0000n } });
+    expect(applied.result).toMatchObject({ stat: { ephemeralOwner: 0n } });
+    expect(tree.persistedOwner("/c")).toBe(0x8000_0000_0000_0000n);
     expect(tree.containers()).toEqual(["/c"]);
     expect(tree.ephemeralsOf(0)).toEqual([]);
     apply(tree, del(2, "/c"));
     expect(tree.containers()).toEqual([]);
   });
 
-  it("a TTL node's ephemeralOwner is 0xff in the high byte with the ttl below", () => {
+  it("a TTL node's persisted ephemeralOwner is 0xff in the high byte with the ttl below; clients see 0", () => {
     const tree = new DataTree();
     const applied = apply(tree, create(1, "/t", { ttl: 5000 }));
-    expect(applied.result).toMatchObject({ stat: { ephemeralOwner: 0xff00_0000_0000_1388n } });
+    expect(applied.result).toMatchObject({ stat: { ephemeralOwner: 0n } });
+    expect(tree.persistedOwner("/t")).toBe(0xff00_0000_0000_1388n);
     expect(tree.ttls()).toEqual(["/t"]);
     expect(tree.ttlOf("/t")).toBe(5000);
     expect(tree.ttlOf("/")).toBeUndefined();
     apply(tree, create(2, "/t2", { ttl: 2 ** 40 - 1 }));
-    expect(tree.stat("/t2")?.ephemeralOwner).toBe(0xff00_00ff_ffff_ffffn);
+    expect(tree.persistedOwner("/t2")).toBe(0xff00_00ff_ffff_ffffn);
   });
 });
 

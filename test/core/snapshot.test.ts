@@ -23,6 +23,7 @@ function visible(tree: DataTree) {
     nodes.push({
       path,
       stat: tree.stat(path),
+      owner: tree.persistedOwner(path),
       cversion: tree.persistedCversion(path),
       data: tree.data(path),
       acl: tree.acl(path),
