@@ -208,7 +208,7 @@ const body = fc.oneof(
   nearMiss.map((v) => JSON.stringify(v)),
   aclish.map((v) => JSON.stringify(v)),
   opsish.map((v) => JSON.stringify(v)),
-  fc.constantFrom("{", "[", '{"data":', "null", '"x"', "1e999", '{"data":"' + "x".repeat(6000) + '"}'),
+  fc.constantFrom("{", "[", '{"data":', "null", '"x"', "1e999", `{"data":"${"x".repeat(6000)}"}`),
 );
 const someHeaders = fc.record(
   {
@@ -256,7 +256,7 @@ describe("fuzzing every route", () => {
           const res = await api.app.request(url, {
             method,
             headers: sent,
-            ...(b === undefined || method === "GET" || method === "HEAD" ? {} : { body: b }),
+            ...(b === undefined || method === "GET" || method === "HEAD" ? {} : { body: b as BodyInit }),
             signal: abort.signal,
           });
           const text = res.headers.get("content-type")?.startsWith("text/event-stream")
