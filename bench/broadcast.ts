@@ -1,14 +1,23 @@
 /**
  * The ordered broadcast's throughput and latency, next to the raw JetStream bound measured in the same
  * run on a stream of the same configuration (file storage, one replica, fsync always): publishes with
- * an expected last sequence, one txn per message, pipelined 64 deep. Writes go through the leader and
- * through a follower (forwarded over NATS, answered once the follower applied them), with 1 and 64
- * concurrent writers, 100-byte creates and setData. Run: npx tsx bench/broadcast.ts [seconds]
+ * an expected last sequence, one txn per message, pipelined 64 deep. With 1 and 64 concurrent writers,
+ * 100-byte creates and setData:
+ * - through the leader: the leader runs in this process and is called in-process, as the HTTP layer
+ *   calls its member;
+ * - through a follower: a second member runs as its own process (`npm start` joining this NATS) and is
+ *   reached over the NATS API, as an edge handler reaches it; it forwards to the leader and answers
+ *   once it applied the write itself.
+ * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight]
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { isZkError } from "../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../core/records.ts";
@@ -77,59 +86,94 @@ async function rawBound(url: string): Promise<Row> {
   return row;
 }
 
+/** The NATS API of the follower: the leader in this process does not serve it, so only the follower answers. */
+async function api(nc: NatsConnection, call: string, req: unknown): Promise<void> {
+  const reply = JSON.parse(
+    (await nc.request(`nzk.api.v1.${call}`, JSON.stringify(req), { timeout: 10_000 })).string(),
+  );
+  if ("error" in reply) throw new Error(JSON.stringify(reply));
+}
+
+async function startFollower(url: string) {
+  const main = fileURLToPath(new URL("../member/main.ts", import.meta.url));
+  const proc = spawn(process.execPath, ["--import", "tsx", main], {
+    env: { ...process.env, NATS_URL: url, NZK_MEMBER_ID: "follower", NZK_HTTP_PORT: "0", NZK_ZK_PORT: "0" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).on("line", (line) => {
+      if (line.includes('"nzk serving"')) resolve();
+    });
+    proc.once("exit", (code) => reject(new Error(`follower exited with ${code}`)));
+  });
+  return proc;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-"));
   const server = await startNatsServer({ storeDir: dir, syncAlways: true });
   try {
     const raw = await rawBound(server.url);
-    const members: Member[] = [];
-    for (const id of ["leader", "follower"]) {
-      const nc = await connect({ servers: server.url, name: id });
-      members.push(
-        await Member.start(ConfigSchema.parse({ memberId: id, snapshotEveryTxns: 10_000_000, maxInFlight }), nc),
-      );
-    }
-    while (members[0]!.state !== "LEADING") await new Promise((r) => setTimeout(r, 10));
+    const nc = await connect({ servers: server.url, name: "leader" });
+    const leader = await Member.start(
+      ConfigSchema.parse({ memberId: "leader", snapshotEveryTxns: 10_000_000, maxInFlight }),
+      nc,
+    );
+    while (leader.state !== "LEADING") await new Promise((r) => setTimeout(r, 10));
+    const follower = await startFollower(server.url);
     const anyone = { sessionId: 0, auth: [] };
-    const write = async (m: Member, req: WriteRequest): Promise<void> => {
-      const out = await m.write(anyone, req);
+    const direct = async (req: WriteRequest): Promise<void> => {
+      const out = await leader.write(anyone, req);
       if (isZkError(out) || out.error !== undefined) throw new Error(JSON.stringify(out));
     };
     const rows: Row[] = [raw];
-    for (const [via, m] of [
-      ["leader", members[0]!],
-      ["follower", members[1]!],
-    ] as const) {
-      for (const writers of [1, 64]) {
-        const tag = `${via}-${writers}`;
-        rows.push(
-          await measure(`create via ${via}`, writers, (w, i) =>
-            write(m, {
-              op: "create",
-              path: `/${tag}-${w}-${i}`,
-              data: payload,
-              acl: OPEN_ACL_UNSAFE,
-              mode: "persistent",
-            }),
-          ),
-        );
-        for (let w = 0; w < writers; w++) {
-          await write(m, {
+    for (const writers of [1, 64]) {
+      const tag = `leader-${writers}`;
+      rows.push(
+        await measure("create via leader", writers, (w, i) =>
+          direct({
             op: "create",
-            path: `/set-${tag}-${w}`,
+            path: `/${tag}-${w}-${i}`,
             data: payload,
             acl: OPEN_ACL_UNSAFE,
             mode: "persistent",
-          });
-        }
-        rows.push(
-          await measure(`setData via ${via}`, writers, (w) =>
-            write(m, { op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
-          ),
-        );
+          }),
+        ),
+      );
+      for (let w = 0; w < writers; w++) {
+        await direct({
+          op: "create",
+          path: `/set-${tag}-${w}`,
+          data: payload,
+          acl: OPEN_ACL_UNSAFE,
+          mode: "persistent",
+        });
       }
+      rows.push(
+        await measure("setData via leader", writers, (w) =>
+          direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
+        ),
+      );
     }
-    for (const m of members) await m.close();
+    const client = await connect({ servers: server.url, name: "client" });
+    const data = new TextDecoder().decode(payload);
+    for (const writers of [1, 64]) {
+      const tag = `follower-${writers}`;
+      rows.push(
+        await measure("create via follower (NATS API)", writers, (w, i) =>
+          api(client, "create", { path: `/${tag}-${w}-${i}`, body: { data } }),
+        ),
+      );
+      for (let w = 0; w < writers; w++)
+        await api(client, "create", { path: `/set-${tag}-${w}`, body: { data } });
+      rows.push(
+        await measure("setData via follower (NATS API)", writers, (w) =>
+          api(client, "set", { path: `/set-${tag}-${w}`, body: { data } }),
+        ),
+      );
+    }
+    follower.kill("SIGINT");
+    await leader.close();
     console.log(
       `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, ${maxInFlight} appends in flight\n`,
     );

@@ -24,14 +24,17 @@ export interface PingReply {
   readonly epoch: number;
 }
 
+/** The writes a follower's clients made within one turn of its event loop, in the order they made them. */
 export interface WriteForward {
-  readonly caller: Caller;
-  readonly req: WriteRequest;
+  readonly writes: readonly { readonly caller: Caller; readonly req: WriteRequest }[];
 }
-export type WriteReply =
+export type WriteOutcome =
   | { readonly committed: Committed }
   /** not committed at all (the leader lost its leadership meanwhile): the outcome is unknown */
-  | { readonly error: ZkError }
+  | { readonly error: ZkError };
+export type WriteReply =
+  /** one outcome per forwarded write, in order */
+  | { readonly outcomes: readonly WriteOutcome[] }
   /** the addressee does not lead: nothing was prepped, so the sender may try the new leader */
   | { readonly notLeader: true };
 

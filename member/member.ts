@@ -14,6 +14,7 @@ import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream, lastPublishedZxid } from "./events.ts";
+import { Forwarder } from "./forwarder.ts";
 import { type Committed, Leader } from "./leader.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
 import {
@@ -23,6 +24,7 @@ import {
   type TouchReply,
   type TouchRequest,
   type WriteForward,
+  type WriteOutcome,
   type WriteReply,
 } from "./member-links.ts";
 import { Reaper } from "./reaper.ts";
@@ -93,6 +95,7 @@ export class Member implements AsyncDisposable {
   #touches = new Set<number>();
   readonly #peers = new Map<string, MemberPeer>();
   readonly #leaderChanged = new Set<() => void>();
+  readonly #forwarder: Forwarder;
 
   private constructor(
     config: Config,
@@ -113,6 +116,7 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
+    this.#forwarder = new Forwarder(nc, config.apiPrefix, config.requestTimeoutMs);
     this.#events = config.events ? new EventPublisher(nc, config.eventPrefix) : undefined;
     this.#detector = new FailureDetector(
       { misses: config.suspectAfterMisses, silenceMs: config.suspectAfterSilenceMs },
@@ -288,8 +292,8 @@ export class Member implements AsyncDisposable {
   async #onForward(fwd: WriteForward): Promise<WriteReply> {
     const leader = this.#leader;
     if (this.#state !== "LEADING" || leader === undefined) return { notLeader: true };
-    const out = await leader.submit(fwd.caller, fwd.req);
-    return isZkError(out) ? { error: out } : { committed: out };
+    const outs = await Promise.all(fwd.writes.map((w) => leader.submit(w.caller, w.req)));
+    return { outcomes: outs.map((out) => (isZkError(out) ? { error: out } : { committed: out })) };
   }
 
   #onLeaderChange(): void {
@@ -504,7 +508,7 @@ export class Member implements AsyncDisposable {
         await this.#leaderChange(Math.min(remaining, 50));
         continue;
       }
-      const reply = await this.#forward(target.memberId, target.epoch, caller, req, remaining);
+      const reply = await this.#forward(target.memberId, target.epoch, caller, req);
       if (reply === "retry") {
         await this.#leaderChange(Math.min(deadline - performance.now(), 50));
         continue;
@@ -528,8 +532,7 @@ export class Member implements AsyncDisposable {
     epoch: number,
     caller: Caller,
     req: WriteRequest,
-    timeoutMs: number,
-  ): Promise<Exclude<WriteReply, { notLeader: true }> | "retry"> {
+  ): Promise<WriteOutcome | "retry"> {
     let replaced = (): void => {};
     const leaderReplaced = new Promise<"replaced">((resolve) => {
       replaced = () => {
@@ -537,25 +540,15 @@ export class Member implements AsyncDisposable {
       };
       this.#leaderChanged.add(replaced);
     });
-    const request = this.nc.request(
-      memberSubject(this.config.apiPrefix, target, "write"),
-      encodeWire({ caller, req } satisfies WriteForward),
-      { timeout: timeoutMs },
-    );
     try {
-      const msg = await Promise.race([request, leaderReplaced]);
-      if (msg === "replaced") {
-        request.catch(() => {});
+      const result = await Promise.race([this.#forwarder.send(target, caller, req), leaderReplaced]);
+      if (result === "replaced") {
         return { error: zkError("ConnectionLoss", "the leader changed while the write was in flight") };
       }
-      const reply = decodeWire<WriteReply>(msg.data);
-      return "notLeader" in reply ? "retry" : reply;
-    } catch (err) {
-      if ((err as { code?: string }).code === "503" || /no responders/i.test((err as Error).message))
-        return "retry";
-      return {
-        error: zkError("ConnectionLoss", `forwarding to the leader failed: ${(err as Error).message}`),
-      };
+      if (result instanceof Error) {
+        return { error: zkError("ConnectionLoss", `forwarding to the leader failed: ${result.message}`) };
+      }
+      return result;
     } finally {
       this.#leaderChanged.delete(replaced);
     }

@@ -1,7 +1,10 @@
 /**
  * ZooKeeper's group commit, as a pure queue: prepared txns wait here while appends are in flight, and
- * each flush takes as many as fit in one log message. A lone writer is never held back: with a free
- * slot the batch leaves at once, so batching only happens when the log is the bottleneck.
+ * each flush takes as many as fit in one log message. A lone writer is never held back: when nothing
+ * is in flight the batch leaves at once. While an append is in flight, a further one is started only
+ * for a full group: the log's cost is per message (one fsync each), so under load fewer, fuller
+ * messages carry more writes per second than many small ones in flight together, and pipelining is
+ * kept for when groups fill up (large data, or more writers than a group holds).
  */
 export interface GroupCommitConfig {
   /** appends in flight at once */
@@ -34,9 +37,10 @@ export class GroupCommit<T> {
     this.#waiting.push({ item, bytes });
   }
 
-  /** The next group to append, if a slot is free and anything waits; the slot stays taken until acked(). */
+  /** The next group to append, if one should leave now; its slot stays taken until acked(). */
   take(): T[] | undefined {
     if (this.#inFlight >= this.#config.maxInFlight || this.waiting === 0) return undefined;
+    if (this.#inFlight > 0 && !this.#full()) return undefined;
     const group: T[] = [];
     let bytes = 0;
     while (this.#head < this.#waiting.length && group.length < this.#config.maxTxns) {
@@ -53,6 +57,16 @@ export class GroupCommit<T> {
     }
     this.#inFlight += 1;
     return group;
+  }
+
+  #full(): boolean {
+    if (this.waiting >= this.#config.maxTxns) return true;
+    let bytes = 0;
+    for (let i = this.#head; i < this.#waiting.length; i++) {
+      bytes += this.#waiting[i]!.bytes;
+      if (bytes >= this.#config.maxBytes) return true;
+    }
+    return false;
   }
 
   acked(): void {

@@ -19,6 +19,22 @@ describe("GroupCommit", () => {
     expect(g.take()).toEqual([2, 3, 4]);
   });
 
+  it("starts another append while one is in flight only for a full group", () => {
+    const g = new GroupCommit<number>({ maxInFlight: 3, maxBytes: 100, maxTxns: 3 });
+    g.push(1, 10);
+    expect(g.take()).toEqual([1]);
+    g.push(2, 10);
+    g.push(3, 10);
+    expect(g.take()).toBeUndefined();
+    g.push(4, 10);
+    expect(g.take()).toEqual([2, 3, 4]);
+    g.push(5, 95);
+    g.push(6, 10);
+    expect(g.take()).toEqual([5]);
+    expect(g.take()).toBeUndefined();
+    expect(g.inFlight).toBe(3);
+  });
+
   it("splits groups at the byte and count limits, but sends an oversized txn alone", () => {
     const g = new GroupCommit<number>({ maxInFlight: 10, maxBytes: 25, maxTxns: 2 });
     for (const [i, b] of [
