@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Prints the path of a nats-server 2.10 or newer on stdout, and nothing else there (progress goes to stderr).
 # Order: $NATS_SERVER_BIN, a nats-server on PATH, this user's cache, else Debian's package from sid or
-# trixie. Debian 12 ships 2.9, which lacks the JetStream behaviour nzk relies on (expected-last-sequence
-# on every publish, sync_interval: always), so a newer suite's package is fetched with a private apt
-# state: the machine's own apt configuration is never changed. The mirror is read from apt's config at
-# run time, so no download host is written into the repository.
+# trixie. Debian 12 ships 2.9, which lacks JetStream's `sync_interval: always` (new in 2.10.0), and nzk
+# needs it so that an acknowledged append survives a crash. So a newer suite's package is fetched with a
+# private apt state: the machine's own apt configuration is never changed. The mirror is read from apt's
+# config at run time, so no download host is written into the repository.
 set -euo pipefail
 
 MIN_MINOR=10 # of major version 2
