@@ -1,4 +1,7 @@
-/** A port number, or "any": nats-server binds a free one itself (its RANDOM_PORT, -1) and reports it. */
+/**
+ * A port number, or "any" (or 0): nats-server binds a free one itself (its RANDOM_PORT, -1) and reports it.
+ * nats-server would read a literal 0 as "the default port", which is never what a caller here means.
+ */
 export type PortChoice = number | "any";
 
 export interface NatsClusterConfig {
@@ -28,7 +31,7 @@ export interface NatsConfig {
   portsFileDir: string;
 }
 
-const port = (choice: PortChoice): number => (choice === "any" ? -1 : choice);
+const port = (choice: PortChoice): number => (choice === "any" || choice === 0 ? -1 : choice);
 const str = (value: string): string => JSON.stringify(value);
 
 /** The nats-server configuration file for these settings. */

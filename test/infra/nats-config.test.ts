@@ -14,6 +14,7 @@ describe("renderNatsConfig", () => {
   test("asks nats-server to pick free ports and report them in a ports file", () => {
     const config = renderNatsConfig(base);
     expect(config).toContain("port: -1\n");
+    expect(renderNatsConfig({ ...base, port: 0 })).toContain("port: -1\n");
     expect(config).toContain('http: "127.0.0.1:8222"');
     expect(config).toContain('ports_file_dir: "/run/nzk"');
   });
