@@ -71,12 +71,13 @@ describe("natsServer", () => {
     const js = jetstream(nc);
     for (let i = 0; i < 10; i++) await js.publish("keep", `m${i}`);
 
-    const before = nats.pid;
+    const before = { pid: nats.pid, url: nats.url };
     await nats.kill9();
     expect(nats.running).toBe(false);
-    expect(alive(before)).toBe(false);
+    expect(alive(before.pid)).toBe(false);
     await nats.restart();
-    expect(nats.pid).not.toBe(before);
+    expect(nats.pid).not.toBe(before.pid);
+    expect(nats.url).toBe(before.url);
 
     const again = await nats.connect();
     expect((await (await jetstreamManager(again)).streams.info("KEEP")).state.messages).toBe(10);
