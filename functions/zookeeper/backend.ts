@@ -6,8 +6,10 @@
 import type { ZkError } from "../../core/errors.ts";
 import type { Applied, Caller, Txn, WriteRequest } from "../../core/records.ts";
 import type { TreeView } from "../../core/tree-view.ts";
-import type { Committed } from "../../member/leader.ts";
-import type { Member } from "../../member/member.ts";
+import type { Member } from "../../member/index.ts";
+
+/** what the member answers a write with: the applied result, or the error prep found */
+export type Committed = Exclude<Awaited<ReturnType<Member["write"]>>, ZkError>;
 
 export type ServerMode = "leader" | "follower" | "observer" | "looking";
 

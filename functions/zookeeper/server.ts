@@ -48,7 +48,14 @@ export class ZkServer implements ConnectionHost, AsyncDisposable {
       catchUpMs: 2000,
       ...options.limits,
     };
-    this.#unsubscribe = backend.onApplied((applied) => this.#onApplied(applied));
+    this.#unsubscribe = backend.onApplied((applied) => {
+      // this runs inside the member's apply loop: a fault of the port must never reach the replica
+      try {
+        this.#onApplied(applied);
+      } catch (err) {
+        console.error("zookeeper port: delivering watch events failed", err);
+      }
+    });
     const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
     this.#sweep = setInterval(() => this.#sweepHandshakes(handshakeMs), Math.max(100, handshakeMs / 2));
     this.#sweep.unref();

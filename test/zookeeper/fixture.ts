@@ -5,7 +5,7 @@
 
 import { type Limits, memberBackend, ZkServer } from "../../functions/zookeeper/index.ts";
 import type { Config } from "../../member/config.ts";
-import type { Member } from "../../member/member.ts";
+import type { Member } from "../../member/index.ts";
 import { type NatsFixture, natsServer } from "../fixtures/nats.ts";
 import { startMember, until } from "../member/harness.ts";
 

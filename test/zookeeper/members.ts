@@ -17,7 +17,11 @@ export interface ZkMemberProcess extends AsyncDisposable {
   kill9(): Promise<void>;
 }
 
-export async function spawnZkMember(natsUrl: string, id: string, env: Record<string, string> = {}): Promise<ZkMemberProcess> {
+export async function spawnZkMember(
+  natsUrl: string,
+  id: string,
+  env: Record<string, string> = {},
+): Promise<ZkMemberProcess> {
   const [httpPort, zkPort] = await freePorts(2);
   const proc = spawn(process.execPath, ["--import", "tsx", main], {
     env: {
@@ -32,8 +36,12 @@ export async function spawnZkMember(natsUrl: string, id: string, env: Record<str
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`member ${id} did not start its ZooKeeper port`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`member ${id} did not start its ZooKeeper port`)),
+      60_000,
+    );
     createInterface({ input: proc.stdout! }).on("line", (text) => {
+      if (process.env.NZK_TEST_LOG) console.error(id, text);
       if (text.includes('"nzk serving"')) {
         clearTimeout(timer);
         resolve();

@@ -27,7 +27,9 @@ async function retried(op: () => Promise<unknown>, create = false): Promise<void
 }
 
 describe("a client whose member dies", () => {
-  it("reconnects to another member with the same session, watches re-armed, no event lost", { timeout: 120_000 }, async () => {
+  it("reconnects to another member with the same session, watches re-armed, no event lost", {
+    timeout: 120_000,
+  }, async () => {
     await using nats = await natsServer();
     const members: ZkMemberProcess[] = [];
     try {
@@ -64,7 +66,9 @@ describe("a client whose member dies", () => {
       const victim = holding[0]!;
       const survivor = members.find((m) => m !== victim)!;
       const disconnected = new Promise<void>((resolve) => client.raw.once("disconnected", resolve));
-      const reconnected = disconnected.then(() => new Promise<void>((resolve) => client.raw.once("connected", resolve)));
+      const reconnected = disconnected.then(
+        () => new Promise<void>((resolve) => client.raw.once("connected", resolve)),
+      );
       await victim.kill9();
       await disconnected;
 
