@@ -90,6 +90,9 @@ export class Member implements AsyncDisposable {
   readonly #events: EventPublisher | undefined;
   #detector: FailureDetector;
   #trying = false;
+  #lastPingTick = performance.now();
+  #stalledAt = 0;
+  #detectedEpoch: number | undefined;
   /** the election key's revision this leader wrote last: the compare-and-set token of its renewal */
   #leaseRevision = 0;
   #touches = new Set<number>();
@@ -296,9 +299,15 @@ export class Member implements AsyncDisposable {
     return { outcomes: outs.map((out) => (isZkError(out) ? { error: out } : { committed: out })) };
   }
 
+  /** Called for every write of the election key: claims, and the leader's lease renewals. */
   #onLeaderChange(): void {
     const leader = this.#election.view.leader;
-    this.#detector.reset(performance.now());
+    // Only a new leadership starts the detector afresh; renewals prove only that the leader reaches
+    // JetStream, not that followers reach it, which is what the pings measure.
+    if (leader?.epoch !== this.#detectedEpoch) {
+      this.#detectedEpoch = leader?.epoch;
+      this.#detector.reset(performance.now());
+    }
     for (const wake of this.#leaderChanged) wake();
     if (this.#state === "LEADING" && leader?.memberId !== this.config.memberId) {
       this.#stepDown(`the election names ${leader?.memberId} in epoch ${leader?.epoch}`);
@@ -318,6 +327,15 @@ export class Member implements AsyncDisposable {
 
   async #pingLeader(): Promise<void> {
     if (this.#closed || this.#state === "LEADING") return;
+    const now = performance.now();
+    const stalled = now - this.#lastPingTick > 3 * this.config.pingIntervalMs;
+    this.#lastPingTick = now;
+    // This member's own event loop was blocked (a snapshot, a GC pause, a SIGSTOP of this process):
+    // the silence it measured, and the pings that timed out meanwhile, say nothing about the leader.
+    if (stalled) {
+      this.#detector.reset(now);
+      this.#stalledAt = now;
+    }
     const leader = this.#election.view.leader;
     if (leader === undefined || leader.memberId === this.config.memberId) {
       this.#evaluate();
@@ -344,7 +362,7 @@ export class Member implements AsyncDisposable {
       else this.#detector.missed();
     } catch {
       for (const t of touches) this.#touches.add(t);
-      this.#detector.missed();
+      if (now >= this.#stalledAt) this.#detector.missed();
     }
     if (this.#election.view.leader === leader) this.#evaluate();
   }
