@@ -44,25 +44,43 @@ export class NodeStore {
   /** child slots, null for a leaf */
   readonly children: (Set<number> | null)[] = [];
 
-  czxid = new Float64Array(INITIAL_CAPACITY);
-  mzxid = new Float64Array(INITIAL_CAPACITY);
-  pzxid = new Float64Array(INITIAL_CAPACITY);
-  ctime = new Float64Array(INITIAL_CAPACITY);
-  mtime = new Float64Array(INITIAL_CAPACITY);
+  czxid: Float64Array;
+  mzxid: Float64Array;
+  pzxid: Float64Array;
+  ctime: Float64Array;
+  mtime: Float64Array;
   /** the ephemeral owner's session id, or the ttl of a TTL node; see kind */
-  owner = new Float64Array(INITIAL_CAPACITY);
+  owner: Float64Array;
   /** AclCache id */
-  acl = new Float64Array(INITIAL_CAPACITY);
-  version = new Int32Array(INITIAL_CAPACITY);
+  acl: Float64Array;
+  version: Int32Array;
   /** StatPersisted.cversion: creates under this node */
-  cversion = new Int32Array(INITIAL_CAPACITY);
-  aversion = new Int32Array(INITIAL_CAPACITY);
+  cversion: Int32Array;
+  aversion: Int32Array;
   /** parent slot, -1 for the root */
-  parent = new Int32Array(INITIAL_CAPACITY);
-  kind = new Uint8Array(INITIAL_CAPACITY);
+  parent: Int32Array;
+  kind: Uint8Array;
 
-  #capacity = INITIAL_CAPACITY;
+  #capacity: number;
   readonly #free: number[] = [];
+
+  /** capacity: slots to make room for at once, as a snapshot loader knows how many it will need */
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.#capacity = Math.max(capacity, INITIAL_CAPACITY);
+    const n = this.#capacity;
+    this.czxid = new Float64Array(n);
+    this.mzxid = new Float64Array(n);
+    this.pzxid = new Float64Array(n);
+    this.ctime = new Float64Array(n);
+    this.mtime = new Float64Array(n);
+    this.owner = new Float64Array(n);
+    this.acl = new Float64Array(n);
+    this.version = new Int32Array(n);
+    this.cversion = new Int32Array(n);
+    this.aversion = new Int32Array(n);
+    this.parent = new Int32Array(n);
+    this.kind = new Uint8Array(n);
+  }
 
   get size(): number {
     return this.index.size;
@@ -124,7 +142,8 @@ export class NodeStore {
   }
 
   #grow(): void {
-    const capacity = this.#capacity * 2;
+    // by half, not double: at a million znodes each step already adds tens of megabytes
+    const capacity = this.#capacity + (this.#capacity >> 1);
     this.czxid = grown(this.czxid, capacity);
     this.mzxid = grown(this.mzxid, capacity);
     this.pzxid = grown(this.pzxid, capacity);

@@ -144,8 +144,9 @@ function readSessions(r: JuteReader): SessionInfo[] {
 }
 
 function readNodes(r: JuteReader, acls: AclCache): NodeStore {
-  const nodes = new NodeStore();
+  // the count is bounded by the bytes left, so a damaged one cannot make this allocate much
   const count = r.readVectorLength(NODE_FIXED_BYTES);
+  const nodes = new NodeStore(count);
   /** the slots from the root down to the last node read: in pre-order, a node's parent is among them */
   const branch: number[] = [];
   for (let i = 0; i < count && r.error === undefined; i++) {
