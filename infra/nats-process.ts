@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type Exit,
@@ -47,7 +46,7 @@ export interface NatsServerProcess {
   readonly monitorUrl: string;
   readonly ports: NatsPorts;
   readonly pid: number;
-  /** Settles once the process has exited and its run directory (config, ports file) is gone. */
+  /** Settles once the process has exited and its run directory (`<storeDir>/run`: config, ports file) is gone. */
   readonly exited: Promise<Exit>;
   /** Resolves when /healthz reports JetStream fully up: streams recovered and, when clustered, a meta leader known. */
   waitHealthy(timeoutMs?: number): Promise<void>;
@@ -74,9 +73,12 @@ export class NatsServerError extends ProcessError {
 export async function startNatsServer(options: StartNatsServerOptions): Promise<NatsServerProcess> {
   const host = options.host ?? "127.0.0.1";
   const binary = options.binary ?? (await natsServerBinary());
-  await mkdir(options.storeDir, { recursive: true });
-  // Config and ports file live in a directory of their own, removed when the process exits.
-  const runDir = await mkdtemp(join(tmpdir(), "nzk-nats-"));
+  // Config and ports file live beside the JetStream data (nats-server keeps that in <storeDir>/jetstream),
+  // so whoever removes a store removes them too, even after a crash. A store belongs to one server at a
+  // time, so anything already here is a crashed predecessor's, and is cleared first.
+  const runDir = join(options.storeDir, "run");
+  await rm(runDir, { recursive: true, force: true });
+  await mkdir(runDir, { recursive: true });
   const configFile = join(runDir, "nats.conf");
   await writeFile(
     configFile,
