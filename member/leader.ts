@@ -21,6 +21,8 @@ export interface LeaderSettings {
   readonly appendTimeoutMs: number;
   readonly group: GroupCommitConfig;
   readonly core: CoreConfig;
+  /** the counter the epoch starts after (0; tests start near the overflow) */
+  readonly firstCounter?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export class Leader {
     this.#settings = settings;
     this.#writer = new LogWriter(nc, settings.subject, replica.seq, epoch, settings.appendTimeoutMs);
     this.#preparer = new Preparer(replica.tree, settings.core);
-    this.#zxids = new ZxidAllocator(epoch);
+    this.#zxids = new ZxidAllocator(epoch, settings.firstCounter ?? 0);
     this.#queue = new GroupCommit(settings.group);
     this.#nextEpoch = nextEpoch;
     this.#onLost = onLost;
