@@ -148,16 +148,36 @@ function writeBody(w: JuteWriter, rsp: ClientResponse): void {
   }
 }
 
-/** A reply frame: the header, then the body only when err is 0, as ZooKeeper sends them. */
+const STAT_BYTES = 68;
+
+/** A close upper bound of the body's size, so the writer allocates once (the common replies are exact). */
+function sizeHint(rsp: ClientResponse): number {
+  switch (rsp.type) {
+    case "getData":
+      return 4 + rsp.data.length + STAT_BYTES;
+    case "stat":
+      return STAT_BYTES;
+    case "path":
+    case "pathStat":
+      return 4 + rsp.path.length * 3 + STAT_BYTES;
+    default:
+      return 256;
+  }
+}
+
+/**
+ * A reply frame: the header, then the body only when err is 0, as ZooKeeper sends them. The frame is a
+ * view of the writer's buffer, which nothing else holds.
+ */
 export function encodeReply(xid: number, zxid: number, err: number, body?: ClientResponse): Uint8Array {
-  const w = new JuteWriter(body === undefined ? 20 : 128);
+  const w = new JuteWriter(20 + (body === undefined || err !== 0 ? 0 : sizeHint(body)));
   w.writeInt(0);
   w.writeInt(xid);
   w.writeLong(zxid);
   w.writeInt(err);
   if (err === 0 && body !== undefined) writeBody(w, body);
   w.writeIntAt(0, w.length - 4);
-  return w.bytes().slice();
+  return w.bytes();
 }
 
 /** A watch notification: xid -1, the event's zxid, and a WatcherEvent in state SyncConnected. */
@@ -171,5 +191,5 @@ export function encodeNotification(zxid: number, eventType: number, path: string
   w.writeInt(KeeperState.SyncConnected);
   w.writeString(path);
   w.writeIntAt(0, w.length - 4);
-  return w.bytes().slice();
+  return w.bytes();
 }

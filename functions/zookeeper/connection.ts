@@ -73,6 +73,7 @@ export class Connection {
   readonly #auth: Id[];
   readonly #slots: Slot[] = [];
   #paused = false;
+  #corked = false;
   #closingSession = false;
 
   constructor(socket: Socket, host: ConnectionHost) {
@@ -136,8 +137,17 @@ export class Connection {
     if (this.socket.writableLength > this.#host.limits.maxOutputBytes) this.destroy();
   }
 
+  /** Frames sent in one turn of the event loop (a group commit's replies, a burst of reads) share a syscall. */
   #send(frame: Uint8Array): void {
     this.sent++;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(frame);
   }
 
