@@ -290,6 +290,23 @@ describe("the ZooKeeper 3.9 opcodes", () => {
   });
 });
 
+describe("session expiry", () => {
+  it("expires a silent session through the member's buckets, deletes its ephemerals and closes its connection", async () => {
+    const silent = await RawClient.session(zk.server.port, { timeout: 1000 });
+    expect(silent.timeout).toBe(1000);
+    await silent.request(Op.create, create("/expiring", 1));
+    // no pings: the leader's session tracker expires it, and the log's closeSession ends the connection
+    await silent.ended();
+    expect(zk.member.replica.tree.has("/expiring")).toBe(false);
+    expect(zk.member.replica.tree.session(silent.sessionId)).toBeUndefined();
+    const back = await RawClient.session(zk.server.port, {
+      sessionId: silent.sessionId,
+      password: silent.password,
+    });
+    expect([back.sessionId, back.timeout]).toEqual([0, 0]);
+  });
+});
+
 describe("the handshake", () => {
   it("negotiates the timeout within the member's bounds", async () => {
     const low = await RawClient.session(zk.server.port, { timeout: 10 });
@@ -319,6 +336,15 @@ describe("the handshake", () => {
     const unknown = await RawClient.session(zk.server.port, { sessionId: 0x7777, password: first.password });
     expect([unknown.sessionId, unknown.timeout]).toEqual([0, 0]);
     again.close();
+  });
+});
+
+describe("a connection that never says hello", () => {
+  it("is closed by the listener's one sweep, not a timer of its own", async () => {
+    await using quick = await zkMember({ handshakeTimeoutMs: 300 });
+    const mute = await RawClient.open(quick.server.port);
+    await mute.ended();
+    expect(quick.server.connections.size).toBe(0);
   });
 });
 
