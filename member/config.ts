@@ -51,10 +51,13 @@ export const ConfigSchema = z
     eventsMaxAgeSeconds: positive.default(86_400),
     /** how often followers ping the leader, and how long a ping may take */
     pingIntervalMs: positive.default(100),
-    pingTimeoutMs: positive.default(250),
-    /** consecutive missed pings, or silence, after which a follower suspects its leader */
+    pingTimeoutMs: positive.default(500),
+    /**
+     * a follower suspects its leader after this many pings in a row found no responders (or a member
+     * that does not lead), or after this long without an answer
+     */
     suspectAfterMisses: positive.default(2),
-    suspectAfterSilenceMs: positive.default(400),
+    suspectAfterSilenceMs: positive.default(750),
     /** the leader renews its lease in the election bucket this often; a lease unrenewed 3 times is void */
     leaseRenewMs: positive.default(500),
     /** how long a forwarded or replicated request waits before ConnectionLoss */

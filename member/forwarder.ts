@@ -7,6 +7,7 @@
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Caller, WriteRequest } from "../core/records.ts";
+import { isNoResponders } from "./leader-watch.ts";
 import { memberSubject, type WriteForward, type WriteOutcome, type WriteReply } from "./member-links.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
@@ -58,9 +59,7 @@ export class Forwarder {
       );
       reply = decodeWire<WriteReply>(msg.data);
     } catch (err) {
-      const noResponders =
-        (err as { code?: string }).code === "503" || /no responders/i.test((err as Error).message);
-      for (const q of batch) q.resolve(noResponders ? "retry" : (err as Error));
+      for (const q of batch) q.resolve(isNoResponders(err) ? "retry" : (err as Error));
       return;
     }
     if ("notLeader" in reply) {

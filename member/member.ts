@@ -9,13 +9,14 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { isZkError, type ZkError, zkError } from "../core/errors.ts";
 import type { Applied, Caller, WriteRequest } from "../core/records.ts";
-import { FailureDetector, mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
+import { mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream, lastPublishedZxid } from "./events.ts";
 import { Forwarder } from "./forwarder.ts";
 import { type Committed, Leader } from "./leader.ts";
+import { LeaderWatch } from "./leader-watch.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
 import {
   memberSubject,
@@ -83,19 +84,14 @@ export class Member implements AsyncDisposable {
   #tail: LogTail | undefined;
   #leader: Leader | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
+  #watch: LeaderWatch | undefined;
   #sessions: SessionTracker | undefined;
   #reaper: Reaper | undefined;
   #snapshotter: Snapshotter | undefined;
   readonly #events: EventPublisher | undefined;
-  #detector: FailureDetector;
   #trying = false;
-  #lastPingTick = performance.now();
-  #stalledAt = 0;
-  #detectedEpoch: number | undefined;
   /** the election key's revision this leader wrote last: the compare-and-set token of its renewal */
   #leaseRevision = 0;
-  #touches = new Set<number>();
   readonly #peers = new Map<string, MemberPeer>();
   readonly #leaderChanged = new Set<() => void>();
   readonly #forwarder: Forwarder;
@@ -121,10 +117,6 @@ export class Member implements AsyncDisposable {
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
     this.#forwarder = new Forwarder(nc, config.apiPrefix, config.requestTimeoutMs);
     this.#events = config.events ? new EventPublisher(nc, config.eventPrefix) : undefined;
-    this.#detector = new FailureDetector(
-      { misses: config.suspectAfterMisses, silenceMs: config.suspectAfterSilenceMs },
-      performance.now(),
-    );
   }
 
   /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
@@ -201,7 +193,17 @@ export class Member implements AsyncDisposable {
       zxid: this.#replica.lastZxid,
       snapshot: snap?.ref.name ?? null,
     });
-    this.#pingTimer = setInterval(() => this.#pingLeader(), this.config.pingIntervalMs);
+    this.#watch = new LeaderWatch(
+      this.nc,
+      this.config,
+      () => {
+        const leader = this.#election.view.leader;
+        const pingable = this.#state !== "LEADING" && leader?.memberId !== this.config.memberId;
+        return pingable ? leader : undefined;
+      },
+      () => this.#replica.lastZxid,
+      () => this.#evaluate(),
+    );
     this.#snapshotter = new Snapshotter(
       this.#snapshots,
       this.#replica,
@@ -302,12 +304,9 @@ export class Member implements AsyncDisposable {
   /** Called for every write of the election key: claims, and the leader's lease renewals. */
   #onLeaderChange(): void {
     const leader = this.#election.view.leader;
-    // Only a new leadership starts the detector afresh; renewals prove only that the leader reaches
-    // JetStream, not that followers reach it, which is what the pings measure.
-    if (leader?.epoch !== this.#detectedEpoch) {
-      this.#detectedEpoch = leader?.epoch;
-      this.#detector.reset(performance.now());
-    }
+    // Renewals prove only that the leader reaches JetStream, not that followers reach it, which is
+    // what the pings measure: only a new leadership restarts the watch.
+    this.#watch?.leaderIs(leader);
     for (const wake of this.#leaderChanged) wake();
     if (this.#state === "LEADING" && leader?.memberId !== this.config.memberId) {
       this.#stepDown(`the election names ${leader?.memberId} in epoch ${leader?.epoch}`);
@@ -322,49 +321,7 @@ export class Member implements AsyncDisposable {
     const leader = this.#election.view.leader;
     if (!mayStand(this.config.role)) return;
     if (leader === undefined || leader.memberId === this.config.memberId) void this.#tryLead();
-    else if (this.#detector.suspects(performance.now())) void this.#tryLead();
-  }
-
-  async #pingLeader(): Promise<void> {
-    if (this.#closed || this.#state === "LEADING") return;
-    const now = performance.now();
-    const stalled = now - this.#lastPingTick > 3 * this.config.pingIntervalMs;
-    this.#lastPingTick = now;
-    // This member's own event loop was blocked (a snapshot, a GC pause, a SIGSTOP of this process):
-    // the silence it measured, and the pings that timed out meanwhile, say nothing about the leader.
-    if (stalled) {
-      this.#detector.reset(now);
-      this.#stalledAt = now;
-    }
-    const leader = this.#election.view.leader;
-    if (leader === undefined || leader.memberId === this.config.memberId) {
-      this.#evaluate();
-      return;
-    }
-    const touches = [...this.#touches];
-    this.#touches.clear();
-    const ping: PingRequest = {
-      from: this.config.memberId,
-      role: this.config.role,
-      lastZxid: this.#replica.lastZxid,
-      touches,
-    };
-    try {
-      const msg = await this.nc.request(
-        memberSubject(this.config.apiPrefix, leader.memberId, "ping"),
-        encodeWire(ping),
-        {
-          timeout: this.config.pingTimeoutMs,
-        },
-      );
-      const reply = decodeWire<PingReply>(msg.data);
-      if (reply.leading) this.#detector.heard(performance.now());
-      else this.#detector.missed();
-    } catch {
-      for (const t of touches) this.#touches.add(t);
-      if (now >= this.#stalledAt) this.#detector.missed();
-    }
-    if (this.#election.view.leader === leader) this.#evaluate();
+    else if (this.#watch?.suspects() === true) void this.#tryLead();
   }
 
   async #tryLead(): Promise<void> {
@@ -374,9 +331,10 @@ export class Member implements AsyncDisposable {
     this.#state = "LOOKING";
     try {
       const minEpoch = Math.max(this.#replica.epoch, epochOf(this.#replica.lastZxid));
+      const standingAt = performance.now();
       const won = await this.#election.claim(this.config.memberId, minEpoch);
       if (won === undefined) return;
-      this.#log("claimed", { epoch: won.epoch });
+      this.#log("claimed", { epoch: won.epoch, ms: Math.round(performance.now() - standingAt) });
       // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
       const tip = await logTip(this.#jsm, this.config.logStream);
       const caughtUp = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
@@ -414,7 +372,12 @@ export class Member implements AsyncDisposable {
       this.#state = "LEADING";
       this.#leaseRevision = won.revision;
       this.#startLeading();
-      this.#log("leading", { epoch: won.epoch, seq: this.#replica.seq, zxid: this.#replica.lastZxid });
+      this.#log("leading", {
+        epoch: won.epoch,
+        seq: this.#replica.seq,
+        zxid: this.#replica.lastZxid,
+        ms: Math.round(performance.now() - standingAt),
+      });
     } catch (err) {
       this.#log("election attempt failed", { error: (err as Error).message });
       if (this.#tail === undefined && this.#state !== "LEADING") this.#startTail();
@@ -426,12 +389,10 @@ export class Member implements AsyncDisposable {
   }
 
   #startLeading(): void {
-    const now = performance.now();
     this.#sessions = new SessionTracker(this.config.tickMs, (id) => this.#expire(id));
     // Every session gets a fresh timeout under a new leader, as in ZooKeeper.
     for (const s of this.#replica.tree.sessions()) this.#sessions.add(s.sessionId, s.timeout);
     this.#peers.clear();
-    this.#detector.reset(now);
     this.#leaseTimer = setInterval(() => void this.#renewLease(), this.config.leaseRenewMs);
     const leader = this.#leader!;
     this.#reaper = new Reaper(
@@ -506,7 +467,7 @@ export class Member implements AsyncDisposable {
     this.#sessions?.close();
     this.#sessions = undefined;
     this.#state = nonLeaderState(this.config.role);
-    this.#detector.reset(performance.now());
+    this.#watch?.restart();
     this.#log("stepped down", { reason, seq: this.#replica.seq });
     if (!this.#closed) this.#startTail();
   }
@@ -647,13 +608,13 @@ export class Member implements AsyncDisposable {
   /** Notes a request made within a session; the next ping carries it to the leader. */
   touched(sessionId: number): void {
     if (this.#state === "LEADING") this.#sessions?.touch(sessionId);
-    else this.#touches.add(sessionId);
+    else this.#watch?.touched(sessionId);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#pingTimer);
+    this.#watch?.stop();
     this.#snapshotter?.stop();
     this.#stepDown("member closing");
     this.#tail?.stop();
