@@ -65,6 +65,20 @@ function txnBytes(body: TxnBody): number {
   }
 }
 
+/** A request's size in the log, before prep: a request too large for one message is refused up front. */
+function requestBytes(req: WriteRequest): number {
+  switch (req.op) {
+    case "create":
+      return 96 + req.path.length * 3 + req.data.length + req.acl.length * 64;
+    case "setData":
+      return 64 + req.path.length * 3 + req.data.length;
+    case "multi":
+      return 32 + req.ops.reduce((n, op) => n + requestBytes(op), 0);
+    default:
+      return 64 + ("path" in req ? req.path.length * 3 : 0);
+  }
+}
+
 export class Leader {
   readonly #replica: Replica;
   readonly #settings: LeaderSettings;
@@ -127,6 +141,13 @@ export class Leader {
     return new Promise((resolve) => {
       if (this.#failure !== undefined) {
         resolve(zkError("ConnectionLoss", "this member is no longer the leader"));
+        return;
+      }
+      // Refused before it gets a zxid: JetStream would refuse the message, and that would end the
+      // leadership for one client's oversized write.
+      if (requestBytes(req) > this.#settings.group.maxBytes) {
+        const path = "path" in req ? req.path : undefined;
+        resolve(zkError("MarshallingError", "the request is larger than a log message can hold", path));
         return;
       }
       if (this.#held.length > 0) {

@@ -107,4 +107,42 @@ describe("the leader's broadcast", () => {
     expect(replica.tree.has("/late")).toBe(false);
     expect(replica.seq).toBe(1);
   });
+
+  it("refuses a write too large for one log message without losing the leadership", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    await ensureLogStream(nc, { stream: "NZK_LOG", subject: "nzk.log", replicas: 1, maxMsgBytes: 1 << 20 });
+    const replica = new Replica();
+    const small = { ...settings, group: { ...settings.group, maxBytes: 64 * 1024 } };
+    const leader = new Leader(
+      nc,
+      replica,
+      small,
+      1,
+      async () => undefined,
+      (err) => {
+        throw err;
+      },
+    );
+    expect(await leader.fence()).toBe(true);
+    const caller = { sessionId: 0, auth: [] };
+    const big = await leader.submit(caller, {
+      op: "create",
+      path: "/big",
+      data: new Uint8Array(100 * 1024),
+      acl: OPEN_ACL_UNSAFE,
+      mode: "persistent",
+    });
+    expect(big).toMatchObject({ code: "MarshallingError", zkCode: -5, path: "/big" });
+    const next = await leader.submit(caller, {
+      op: "create",
+      path: "/small",
+      data: bytes("ok"),
+      acl: OPEN_ACL_UNSAFE,
+      mode: "persistent",
+    });
+    expect(isZkError(next)).toBe(false);
+    expect(leader.lost).toBe(false);
+    expect(replica.tree.has("/small")).toBe(true);
+  });
 });
