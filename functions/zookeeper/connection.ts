@@ -154,7 +154,17 @@ export class Connection {
   #onData(chunk: Buffer): void {
     if (this.state === "closed") return;
     this.#decoder.push(chunk);
-    this.#process();
+    this.#guarded(() => this.#process());
+  }
+
+  /** Whatever a client sends, a fault in handling it ends that connection, never the member. */
+  #guarded(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      console.error(`zookeeper port: closing ${this.remote} after a fault`, err);
+      this.destroy();
+    }
   }
 
   #process(): void {
@@ -192,7 +202,7 @@ export class Connection {
     } else if (!blocked && this.#paused) {
       this.#paused = false;
       this.socket.resume();
-      if (this.#decoder.buffered > 0) queueMicrotask(() => this.#process());
+      if (this.#decoder.buffered > 0) queueMicrotask(() => this.#guarded(() => this.#process()));
     }
   }
 
@@ -393,7 +403,7 @@ export class Connection {
       }
       slot.reply = reply;
       slot.done = true;
-      this.#pump();
+      this.#guarded(() => this.#pump());
     };
     Promise.resolve(slot.run()).then(finish, () => finish(undefined));
   }
