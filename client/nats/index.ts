@@ -1,0 +1,7 @@
+export {
+  type ConsumeOptions,
+  NatsWatches,
+  type NatsWatchOptions,
+  parseEvent,
+  type StreamedEvent,
+} from "./watches.ts";

@@ -1,0 +1,11 @@
+export { Barrier } from "./barrier.ts";
+export { SharedCount, type VersionedValue } from "./counter.ts";
+export { ServiceCache, ServiceDiscovery, ServiceProvider, type Strategy } from "./discovery.ts";
+export { type BarrierWait, DoubleBarrier } from "./double-barrier.ts";
+export { type LatchEvent, type LatchState, LeaderLatch } from "./leader-latch.ts";
+export { Lock, Mutex } from "./lock.ts";
+export type { AttemptOptions } from "./lock-internals.ts";
+export { DistributedQueue } from "./queue.ts";
+export { ReadWriteLock } from "./rw-lock.ts";
+export { type Lease, Semaphore } from "./semaphore.ts";
+export { type CachedNode, TreeCache, type TreeListener } from "./tree-cache.ts";
