@@ -38,7 +38,7 @@ export interface ConnectionHost {
   readonly watches: Watches<Connection>;
   readonly limits: Limits;
   /** a four-letter word's answer */
-  fourLetter(word: number, from: Connection): string | undefined;
+  fourLetter(word: number): string | undefined;
   /** the connection now speaks for a session; other connections of the session here are dropped */
   established(conn: Connection): void;
   closed(conn: Connection): void;
@@ -92,10 +92,6 @@ export class Connection {
 
   get caller(): Caller {
     return { sessionId: this.sessionId, auth: [...this.#auth] };
-  }
-
-  get auth(): readonly Id[] {
-    return this.#auth;
   }
 
   /** a getter, so that checks after an await are not narrowed away */
@@ -210,7 +206,7 @@ export class Connection {
   #first(): void {
     const word = this.#decoder.peekInt();
     if (word === undefined) return;
-    const answer = this.#host.fourLetter(word, this);
+    const answer = this.#host.fourLetter(word);
     if (answer !== undefined) {
       this.socket.write(answer);
       this.end();

@@ -21,7 +21,7 @@ import {
   type OpResult,
   type WriteRequest,
 } from "../../core/records.ts";
-import { OpCode } from "../../core/wire/opcodes.ts";
+import { AddWatchMode, OpCode } from "../../core/wire/opcodes.ts";
 import type {
   ClientRequest,
   CreateRequest,
@@ -166,8 +166,9 @@ export function read<W>(
     }
     case "addWatch": {
       // WatcherMode.fromZooDef throws on other modes, which FinalRequestProcessor answers MarshallingError
-      if (req.mode !== 0 && req.mode !== 1) return failure(ctx, xid, "MarshallingError");
-      ctx.watches.addPersistent(req.path, ctx.watcher, req.mode === 1);
+      if (req.mode !== AddWatchMode.persistent && req.mode !== AddWatchMode.persistentRecursive)
+        return failure(ctx, xid, "MarshallingError");
+      ctx.watches.addPersistent(req.path, ctx.watcher, req.mode === AddWatchMode.persistentRecursive);
       return ok(ctx, xid, { type: "int", value: 0 });
     }
     case "checkWatches":

@@ -73,11 +73,6 @@ export class WatchTable<W> {
     for (const path of [...(this.#byWatcher.get(watcher)?.keys() ?? [])]) this.#set(path, watcher, 0);
   }
 
-  /** paths watched by the watcher, for wchc-like reports */
-  pathsOf(watcher: W): IterableIterator<string> {
-    return (this.#byWatcher.get(watcher) ?? new Map<string, number>()).keys();
-  }
-
   watchers(): IterableIterator<W> {
     return this.#byWatcher.keys();
   }
