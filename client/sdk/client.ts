@@ -39,7 +39,7 @@ export interface CreateOptions {
   readonly mode?: CreateMode;
   readonly ttlMs?: number;
   readonly acl?: readonly Acl[];
-  /** create missing parents as persistent nodes */
+  /** create missing parents as persistent nodes (one by one, as Curator does) */
   readonly parents?: boolean;
 }
 
@@ -107,16 +107,38 @@ export class NzkClient {
 
   async create(path: string, options: CreateOptions = {}): Promise<PathStat> {
     const mode = options.mode ?? "persistent";
-    return this.#call<PathStat>("POST", routeOf("/v1/znodes", path), {
-      body: {
-        ...toDataJson(options.data),
-        mode,
-        ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
-        ...(options.acl === undefined ? {} : { acl: options.acl }),
-        ...(options.parents === true ? { parents: true } : {}),
-      },
-      retry: !mode.includes("sequential"),
-    });
+    const attempt = () =>
+      this.#call<PathStat>("POST", routeOf("/v1/znodes", path), {
+        body: {
+          ...toDataJson(options.data),
+          mode,
+          ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+          ...(options.acl === undefined ? {} : { acl: options.acl }),
+        },
+        retry: !mode.includes("sequential"),
+      });
+    if (options.parents !== true) return attempt();
+    // Curator's creatingParentsIfNeeded: the node first, its ancestors only when it turns out to lack them
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isNzkError(err, "NoNode") || tries >= 3) throw err;
+      }
+      await this.#mkdirs(path.slice(0, path.lastIndexOf("/")));
+    }
+  }
+
+  async #mkdirs(path: string): Promise<void> {
+    let at = "";
+    for (const name of path.split("/").slice(1)) {
+      at += `/${name}`;
+      try {
+        await this.#call("POST", routeOf("/v1/znodes", at), { body: {} });
+      } catch (err) {
+        if (!isNzkError(err, "NodeExists")) throw err;
+      }
+    }
   }
 
   get(path: string, options: ReadOptions = {}): Promise<Znode> {

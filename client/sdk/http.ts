@@ -76,7 +76,7 @@ export class Http {
   }
 
   async #once<T>(method: string, route: string, options: CallOptions): Promise<Reply<T>> {
-    const deadline = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
+    const deadline = AbortSignal.timeout(Math.ceil(options.timeoutMs ?? this.#timeoutMs));
     const res = await this.#send(method, route, options, deadline);
     if (!res.ok) throw await errorOf(res);
     const text = await res.text().catch((err: unknown) => {

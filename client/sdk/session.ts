@@ -99,7 +99,7 @@ export class Session {
     try {
       await this.#http.call("POST", `/v1/sessions/${this.sessionId}/keepalive`, {
         retry: false,
-        timeoutMs: this.timeoutMs / 3,
+        timeoutMs: this.timeoutMs / 2,
       });
       if (!this.alive) return;
       this.#lastAnsweredSentAt = sentAt;
@@ -108,7 +108,7 @@ export class Session {
       this.#schedule(this.timeoutMs / 3);
     } catch (err) {
       if (!this.alive) return;
-      if (!isRetryable(err)) {
+      if (err instanceof NzkError && !isRetryable(err)) {
         this.#end("expired");
         return;
       }
