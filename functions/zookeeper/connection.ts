@@ -149,7 +149,9 @@ export class Connection {
 
   #onData(chunk: Buffer): void {
     if (this.state === "closed") return;
-    this.#decoder.push(chunk);
+    // a plain Uint8Array view: Buffer's slice() does not copy, and a Buffer handed on as znode data
+    // would reach the member's JSON wire as Buffer.toJSON's {type, data} instead of bytes
+    this.#decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.#guarded(() => this.#process());
   }
 
