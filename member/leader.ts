@@ -92,6 +92,7 @@ export class Leader {
   #held: { caller: Caller; req: WriteRequest; resolve: Pending["resolve"] }[] = [];
   #nextEpoch: ((current: number) => Promise<number | undefined>) | undefined;
   #failure: Error | undefined;
+  #pumpScheduled = false;
   readonly #onLost: (err: Error) => void;
 
   /**
@@ -167,7 +168,15 @@ export class Leader {
     }
     const { txn, error } = this.#preparer.prepare(caller, { zxid: next.zxid, time: Date.now() }, req);
     this.#queue.push({ txn, error, resolve }, txnBytes(txn.body));
-    this.#pump();
+    // Flushing at the end of this turn, not at once, lets the writes that arrive together (the
+    // writers just answered, a follower's batch) leave together instead of the first one alone.
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      queueMicrotask(() => {
+        this.#pumpScheduled = false;
+        this.#pump();
+      });
+    }
   }
 
   /** ZOOKEEPER-2789 without the election: a newer epoch from the election key, fenced into the log. */

@@ -1,10 +1,10 @@
 /**
  * ZooKeeper's group commit, as a pure queue: prepared txns wait here while appends are in flight, and
  * each flush takes as many as fit in one log message. A lone writer is never held back: when nothing
- * is in flight the batch leaves at once. While an append is in flight, a further one is started only
- * for a full group: the log's cost is per message (one fsync each), so under load fewer, fuller
- * messages carry more writes per second than many small ones in flight together, and pipelining is
- * kept for when groups fill up (large data, or more writers than a group holds).
+ * is in flight the batch leaves at once. While appends are in flight, another one starts (up to
+ * maxInFlight) only once as many txns wait as the last group carried, or a group is full. So when the
+ * log's fsync is the bottleneck, groups grow instead of splitting into many small messages (each costs
+ * one fsync), and when the leader's own work is, appends overlap it.
  */
 export interface GroupCommitConfig {
   /** appends in flight at once */
@@ -20,6 +20,8 @@ export class GroupCommit<T> {
   #waiting: { item: T; bytes: number }[] = [];
   #head = 0;
   #inFlight = 0;
+  /** txns in the last group taken */
+  #lastGroup = 0;
 
   constructor(config: GroupCommitConfig) {
     this.#config = config;
@@ -40,7 +42,7 @@ export class GroupCommit<T> {
   /** The next group to append, if one should leave now; its slot stays taken until acked(). */
   take(): T[] | undefined {
     if (this.#inFlight >= this.#config.maxInFlight || this.waiting === 0) return undefined;
-    if (this.#inFlight > 0 && !this.#full()) return undefined;
+    if (this.#inFlight > 0 && !this.#full() && this.waiting < this.#lastGroup) return undefined;
     const group: T[] = [];
     let bytes = 0;
     while (this.#head < this.#waiting.length && group.length < this.#config.maxTxns) {
@@ -56,6 +58,7 @@ export class GroupCommit<T> {
       this.#head = 0;
     }
     this.#inFlight += 1;
+    this.#lastGroup = group.length;
     return group;
   }
 

@@ -19,18 +19,27 @@ describe("GroupCommit", () => {
     expect(g.take()).toEqual([2, 3, 4]);
   });
 
-  it("starts another append while one is in flight only for a full group", () => {
-    const g = new GroupCommit<number>({ maxInFlight: 3, maxBytes: 100, maxTxns: 3 });
-    g.push(1, 10);
-    expect(g.take()).toEqual([1]);
-    g.push(2, 10);
-    g.push(3, 10);
-    expect(g.take()).toBeUndefined();
+  it("starts another append while one is in flight once as many wait as the last group carried", () => {
+    const g = new GroupCommit<number>({ maxInFlight: 3, maxBytes: 100, maxTxns: 10 });
+    for (const i of [1, 2, 3]) g.push(i, 10);
+    expect(g.take()).toEqual([1, 2, 3]);
     g.push(4, 10);
-    expect(g.take()).toEqual([2, 3, 4]);
-    g.push(5, 95);
+    g.push(5, 10);
+    expect(g.take()).toBeUndefined();
     g.push(6, 10);
+    expect(g.take()).toEqual([4, 5, 6]);
+    expect(g.inFlight).toBe(2);
+  });
+
+  it("starts another append for a full group, and never more than maxInFlight", () => {
+    const g = new GroupCommit<number>({ maxInFlight: 3, maxBytes: 100, maxTxns: 3 });
+    for (const i of [1, 2, 3]) g.push(i, 10);
+    expect(g.take()).toEqual([1, 2, 3]);
+    g.push(4, 95);
+    g.push(5, 10);
+    expect(g.take()).toEqual([4]);
     expect(g.take()).toEqual([5]);
+    g.push(6, 10);
     expect(g.take()).toBeUndefined();
     expect(g.inFlight).toBe(3);
   });
