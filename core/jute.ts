@@ -245,7 +245,8 @@ export class JuteReader {
   /** A buffer, copied so it does not hold on to the input. */
   readBuffer(): Uint8Array | null {
     const view = this.readBufferView();
-    return view === null ? null : view.slice();
+    // new Uint8Array copies whatever the input is; Buffer#slice would share the socket's memory
+    return view === null ? null : new Uint8Array(view);
   }
 
   /** A buffer as a view into the input, for callers that consume it at once. */

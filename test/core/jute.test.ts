@@ -64,6 +64,15 @@ describe("JuteWriter", () => {
 });
 
 describe("JuteReader", () => {
+  it("readBuffer copies even from a node Buffer, whose slice would share the socket's memory", () => {
+    const w = new JuteWriter();
+    w.writeBuffer(new Uint8Array([7, 8, 9]));
+    const frame = Buffer.from(w.bytes());
+    const copy = new JuteReader(frame).readBuffer()!;
+    frame.fill(0);
+    expect([...copy]).toEqual([7, 8, 9]);
+  });
+
   it("reads back every type", () => {
     const w = new JuteWriter();
     w.writeByte(200);
