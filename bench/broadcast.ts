@@ -17,7 +17,6 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { isZkError } from "../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../core/records.ts";
@@ -25,51 +24,11 @@ import { startNatsServer } from "../infra/index.ts";
 import { ConfigSchema } from "../member/config.ts";
 import { ensureLogStream } from "../member/log.ts";
 import { Member } from "../member/member.ts";
+import { measure, type Row } from "./measure.ts";
 
 const seconds = Number(process.argv[2] ?? 3);
 const maxInFlight = Number(process.argv[3] ?? ConfigSchema.parse({}).maxInFlight);
 const payload = new Uint8Array(100).fill(120);
-
-interface Row {
-  what: string;
-  writers: number;
-  ops: number;
-  opsPerSec: number;
-  p50: number;
-  p99: number;
-}
-
-const pct = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-
-async function measure(
-  what: string,
-  writers: number,
-  op: (w: number, i: number) => Promise<void>,
-): Promise<Row> {
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const t = performance.now();
-        await op(w, i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    what,
-    writers,
-    ops: latencies.length,
-    opsPerSec: latencies.length / elapsed,
-    p50: pct(latencies, 0.5),
-    p99: pct(latencies, 0.99),
-  };
-}
 
 async function rawBound(url: string): Promise<Row> {
   const nc = await connect({ servers: url });
@@ -77,7 +36,7 @@ async function rawBound(url: string): Promise<Row> {
   const js = jetstream(nc);
   let last = 0;
   // 64 in flight, each expecting the sequence of the one before it.
-  const row = await measure("raw JetStream (expected last seq, 1 per msg)", 64, async () => {
+  const row = await measure(seconds, "raw JetStream (expected last seq, 1 per msg)", 64, async () => {
     const expected = last++;
     await js.publish("raw.1", payload, { expect: { lastSequence: expected } });
   });
@@ -86,12 +45,23 @@ async function rawBound(url: string): Promise<Row> {
   return row;
 }
 
-/** The NATS API of the follower: the leader in this process does not serve it, so only the follower answers. */
-async function api(nc: NatsConnection, call: string, req: unknown): Promise<void> {
-  const reply = JSON.parse(
-    (await nc.request(`nzk.api.v1.${call}`, JSON.stringify(req), { timeout: 10_000 })).string(),
+/** Runs bench/api-load.ts against the NATS API, which only the follower serves (the leader here does not). */
+async function apiLoad(url: string, call: "create" | "set", writers: number, tag: string): Promise<Row> {
+  const script = fileURLToPath(new URL("./api-load.ts", import.meta.url));
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", script, url, call, String(writers), String(seconds), tag],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
-  if ("error" in reply) throw new Error(JSON.stringify(reply));
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
+  if (code !== 0) throw new Error(`api-load exited with ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Row;
 }
 
 async function startFollower(url: string) {
@@ -130,7 +100,7 @@ async function main(): Promise<void> {
     for (const writers of [1, 64]) {
       const tag = `leader-${writers}`;
       rows.push(
-        await measure("create via leader", writers, (w, i) =>
+        await measure(seconds, "create via leader", writers, (w, i) =>
           direct({
             op: "create",
             path: `/${tag}-${w}-${i}`,
@@ -150,27 +120,15 @@ async function main(): Promise<void> {
         });
       }
       rows.push(
-        await measure("setData via leader", writers, (w) =>
+        await measure(seconds, "setData via leader", writers, (w) =>
           direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
         ),
       );
     }
-    const client = await connect({ servers: server.url, name: "client" });
-    const data = new TextDecoder().decode(payload);
+    // The load on the follower comes from a process of its own, so the leader here is not its client.
     for (const writers of [1, 64]) {
-      const tag = `follower-${writers}`;
-      rows.push(
-        await measure("create via follower (NATS API)", writers, (w, i) =>
-          api(client, "create", { path: `/${tag}-${w}-${i}`, body: { data } }),
-        ),
-      );
-      for (let w = 0; w < writers; w++)
-        await api(client, "create", { path: `/set-${tag}-${w}`, body: { data } });
-      rows.push(
-        await measure("setData via follower (NATS API)", writers, (w) =>
-          api(client, "set", { path: `/set-${tag}-${w}`, body: { data } }),
-        ),
-      );
+      rows.push(await apiLoad(server.url, "create", writers, `follower-${writers}`));
+      rows.push(await apiLoad(server.url, "set", writers, `follower-${writers}`));
     }
     follower.kill("SIGINT");
     await leader.close();
