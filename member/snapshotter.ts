@@ -21,6 +21,8 @@ export class Snapshotter {
   readonly #log: (msg: string, fields: Record<string, unknown>) => void;
   readonly #timer: NodeJS.Timeout;
   #since = 0;
+  /** the log sequence when this member last took (or skipped) a snapshot */
+  #lastSeq = 0;
   #lastAt = performance.now();
   #busy = false;
 
@@ -54,12 +56,14 @@ export class Snapshotter {
     try {
       const seq = this.#replica.seq;
       const newest = (await this.#store.list()).at(-1);
-      if (newest === undefined || newest.seq <= seq - this.#policy.everyTxns / 2) {
+      // Another member's snapshot past the midpoint of what this one would cover is enough.
+      if (newest === undefined || newest.seq <= (this.#lastSeq + seq) / 2) {
         // save() serializes before its first await, so the tree is taken exactly at seq.
         const ref = await this.#store.save(this.#replica.tree, seq, this.#replica.epoch, this.#policy.kept);
         this.#log("snapshot saved", { name: ref.name, seq: ref.seq, zxid: ref.zxid });
       }
       this.#since = 0;
+      this.#lastSeq = seq;
       this.#lastAt = performance.now();
     } catch (err) {
       this.#log("snapshot failed", { error: (err as Error).message });
