@@ -28,7 +28,9 @@ export async function shell(globals: Globals, io: Io): Promise<number> {
   try {
     session = await NzkClient.connect({ url: globals.url, ...(globals.auth ? { auth: globals.auth } : {}) });
   } catch (err) {
-    io.err(`cannot open a session at ${globals.url}: ${err instanceof NzkError ? errorLine(err) : String(err)}`);
+    io.err(
+      `cannot open a session at ${globals.url}: ${err instanceof NzkError ? errorLine(err) : String(err)}`,
+    );
   }
   const history = (await readFile(HISTORY, "utf8").catch(() => "")).split("\n").filter(Boolean).reverse();
   const rl = createInterface({ input: process.stdin, output: process.stdout, history, historySize: 1000 });

@@ -158,6 +158,11 @@ export class NatsWatches {
     signal?.addEventListener("abort", stop, { once: true });
     try {
       for await (const msg of messages) {
+        // what was already pulled when the caller stopped goes back at once, not after the ack wait
+        if (signal?.aborted) {
+          msg.nak();
+          continue;
+        }
         const event = parseEvent(msg.data);
         if (event === undefined || (since !== undefined && (parseId(event.zxid) ?? 0) <= since)) {
           msg.ack();
