@@ -99,7 +99,8 @@ export function errorJson(err: ZkError, results?: ErrorJson["error"]["results"])
 
 const Encoding = z.enum(["utf8", "base64"]).default("utf8");
 const Version = z.number().int().min(-1).max(0x7fffffff).default(-1);
-const AclInput = z.array(z.object({ scheme: z.string(), id: z.string(), perms: z.string() }).strict()).min(1);
+/** An empty ACL is ZooKeeper's InvalidACL, which prep reports, not a malformed request. */
+const AclInput = z.array(z.object({ scheme: z.string(), id: z.string(), perms: z.string() }).strict());
 const DataFields = { data: z.string().default(""), encoding: Encoding };
 
 const CreateFields = z

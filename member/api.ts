@@ -176,9 +176,11 @@ export class MemberApi implements NzkApi {
     if (isZkError(input)) return fail(input);
     const r = await this.#write(ctx, createRequest(path, input));
     if (isZkError(r)) return fail(r);
-    return r.type === "create"
-      ? { path: r.path, stat: statJson(r.stat) }
-      : fail(zkError("SystemError", r.type));
+    // With parents, prep makes a multi of the missing ancestors' creates and the node's own, last.
+    const created = r.type === "multi" ? r.results.at(-1) : r;
+    return created?.type === "create"
+      ? { path: created.path, stat: statJson(created.stat) }
+      : fail(zkError("SystemError", `create answered ${created?.type}`));
   }
 
   async get(ctx: RequestContext, path: string, opts?: ReadOptions) {

@@ -128,4 +128,26 @@ describe("the member API over NATS", () => {
       for (const r of running) await r.close();
     }
   });
+
+  it("answers a create with parents with the node's own path (regression: it answered SystemError)", async () => {
+    await using nats = await natsServer();
+    await using running = await startMember(testConfig("m1"), await connect({ servers: nats.url }));
+    await until("it leads", () => running.member.state === "LEADING");
+    const nc = await nats.connect();
+    const created = await call(nc, "create", {
+      path: "/q/job-",
+      body: { mode: "persistent_sequential", parents: true },
+    });
+    expect(created).toMatchObject({ path: "/q/job-0000000000", stat: { version: 0 } });
+  });
+
+  it("refuses an empty ACL with InvalidACL, as ZooKeeper does (regression: it said BadArguments)", async () => {
+    await using nats = await natsServer();
+    await using running = await startMember(testConfig("m1"), await connect({ servers: nats.url }));
+    await until("it leads", () => running.member.state === "LEADING");
+    const nc = await nats.connect();
+    expect(await call(nc, "create", { path: "/a", body: { acl: [] } })).toMatchObject({
+      error: { code: "InvalidACL", zkCode: -114 },
+    });
+  });
 });
