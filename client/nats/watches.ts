@@ -153,7 +153,11 @@ export class NatsWatches {
       });
       consumer = await js.consumers.get(this.#stream, options.durable);
     }
-    const messages: ConsumerMessages = await consumer.consume();
+    // a durable consumer pulls one event at a time, so a stop leaves at most one unacknowledged and
+    // a resumed consumer gets the events in log order
+    const messages: ConsumerMessages = await consumer.consume(
+      options.durable === undefined ? {} : { max_messages: 1 },
+    );
     const stop = (): void => void messages.stop();
     signal?.addEventListener("abort", stop, { once: true });
     try {
