@@ -620,6 +620,7 @@ export class Member implements AsyncDisposable {
     this.#tail?.stop();
     this.#election.close();
     this.sessionAuth.close();
+    this.#events?.close();
     for (const s of this.#subs) s.unsubscribe();
     for (const wake of this.#leaderChanged) wake();
   }
