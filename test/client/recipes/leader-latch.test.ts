@@ -18,7 +18,7 @@ describe("LeaderLatch", () => {
     const latches: LeaderLatch[] = [];
     for (const id of ["a", "b", "c"]) {
       const net = partition();
-      const client = await nzk.connect(800, net.fetch);
+      const client = await nzk.connect(2_000, net.fetch);
       nets.push(net);
       clients.push(client);
       latches.push(new LeaderLatch(client, "/election/one", id));
