@@ -56,7 +56,7 @@ export class SessionTracker {
 
   #tick(): void {
     for (const sessionId of this.#queue.poll(this.#now())) {
-      // Expired sessions stay known until their closeSession applies, so touches meanwhile fail.
+      // Forgotten at once, so a touch racing the closeSession txn fails rather than reviving it.
       this.#timeouts.delete(sessionId);
       this.#onExpire(sessionId);
     }
