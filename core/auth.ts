@@ -33,7 +33,10 @@ export function authenticate(
   config: AuthConfig,
 ): readonly Id[] | ZkError {
   if (scheme === "digest") {
-    const text = typeof credentials === "string" ? credentials : new TextDecoder().decode(credentials);
+    const text =
+      typeof credentials === "string"
+        ? credentials
+        : new TextDecoder("utf-8", { ignoreBOM: true }).decode(credentials);
     const digest = generateDigest(text);
     const id: Id = { scheme: "digest", id: digest };
     return digest === config.superDigest ? [SUPER_ID, id] : [id];

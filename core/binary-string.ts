@@ -4,7 +4,7 @@
  * of object overhead. Data crosses the API as Uint8Array, so these convert at that boundary.
  */
 const CHUNK = 8192;
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const toUtf8 = new TextEncoder();
 const NON_ASCII = /[\u0080-\uffff]/;
 /** below this, fromCharCode is as quick as decoding and checking */

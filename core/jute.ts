@@ -14,7 +14,7 @@ import { type ZkError, zkError } from "./errors.ts";
 const TWO_32 = 0x1_0000_0000;
 const utf8Encoder = new TextEncoder();
 // Java's new String(bytes, UTF_8) replaces malformed sequences rather than failing; so does this
-const utf8Decoder = new TextDecoder("utf-8");
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** below this, strings are decoded by hand: TextDecoder's per-call cost outweighs its speed */
 const SHORT_STRING = 32;
 

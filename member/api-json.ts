@@ -63,7 +63,8 @@ export function statJson(s: Stat): StatJson {
   };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: stripping it would hand back other bytes than were stored
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** "utf8" when the bytes are valid UTF-8 (and base64 is not forced), else "base64". */
 export function dataJson(

@@ -184,6 +184,13 @@ describe("znodes", () => {
     expect((await api.call("GET", "/v1/znodes/txt?sync=true")).body.data).toBe("héllo");
   });
 
+  it("keeps a leading byte-order mark: data EF BB BF 41 reads back as the same bytes", async () => {
+    await api.call("POST", "/v1/znodes/bom", { data: "77u/QQ==", encoding: "base64" });
+    const got = await api.call("GET", "/v1/znodes/bom");
+    expect(got.body.stat.dataLength).toBe(4);
+    expect(got.body).toMatchObject({ data: "\uFEFFA", encoding: "utf8" });
+  });
+
   it("deletes a subtree atomically with ?recursive=true", async () => {
     await api.call("POST", "/v1/znodes/tree/a/b", { parents: true });
     await api.call("POST", "/v1/znodes/tree/c", {});
