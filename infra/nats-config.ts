@@ -25,6 +25,11 @@ export interface NatsConfig {
    * a single server. nats-server's default instead syncs every 2 minutes.
    */
   syncAlways: boolean;
+  /**
+   * The largest message the server accepts, in bytes (its `max_payload`); absent keeps nats-server's
+   * default of 1 MB, which cannot carry a 1 MiB znode plus its framing.
+   */
+  maxPayload?: number | undefined;
   serverName?: string | undefined;
   cluster?: NatsClusterConfig | undefined;
   /** Where nats-server writes its `<exe>_<pid>.ports` file naming the ports it actually bound. */
@@ -34,6 +39,12 @@ export interface NatsConfig {
 const port = (choice: PortChoice): number => (choice === "any" || choice === 0 ? -1 : choice);
 const str = (value: string): string => JSON.stringify(value);
 
+function maxPayload(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new RangeError(`maxPayload: not a byte count: ${bytes}`);
+  return bytes;
+}
+
 /** The nats-server configuration file for these settings. */
 export function renderNatsConfig(config: NatsConfig): string {
   const lines = [
@@ -42,6 +53,7 @@ export function renderNatsConfig(config: NatsConfig): string {
     `port: ${port(config.port)}`,
     `http: ${str(`${config.host}:${port(config.monitorPort)}`)}`,
     `ports_file_dir: ${str(config.portsFileDir)}`,
+    ...(config.maxPayload === undefined ? [] : [`max_payload: ${maxPayload(config.maxPayload)}`]),
     "jetstream {",
     `  store_dir: ${str(config.storeDir)}`,
     ...(config.syncAlways ? ["  sync_interval: always"] : []),

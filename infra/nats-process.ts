@@ -28,6 +28,8 @@ export interface StartNatsServerOptions {
   websocketPort?: PortChoice;
   /** fsync each JetStream write before acknowledging it (default true). */
   syncAlways?: boolean;
+  /** The largest message the server accepts, in bytes (`max_payload`; nats-server's default is 1 MB). */
+  maxPayload?: number;
   serverName?: string;
   cluster?: NatsClusterConfig;
   /** The nats-server executable (default: natsServerBinary()). */
@@ -89,6 +91,7 @@ export async function startNatsServer(options: StartNatsServerOptions): Promise<
       websocketPort: options.websocketPort,
       storeDir: options.storeDir,
       syncAlways: options.syncAlways ?? true,
+      maxPayload: options.maxPayload,
       serverName: options.serverName,
       cluster: options.cluster,
       portsFileDir: runDir,

@@ -26,6 +26,13 @@ describe("renderNatsConfig", () => {
     expect(renderNatsConfig({ ...base, syncAlways: false })).not.toContain("sync_interval");
   });
 
+  test("sets max_payload only when asked, and refuses a size that is not a byte count", () => {
+    expect(renderNatsConfig(base)).not.toContain("max_payload");
+    expect(renderNatsConfig({ ...base, maxPayload: 8 * 1024 * 1024 })).toContain("max_payload: 8388608\n");
+    expect(() => renderNatsConfig({ ...base, maxPayload: 0 })).toThrow(RangeError);
+    expect(() => renderNatsConfig({ ...base, maxPayload: 1.5 })).toThrow(RangeError);
+  });
+
   test("adds a plain websocket listener on the same host only when asked", () => {
     expect(renderNatsConfig(base)).not.toContain("websocket");
     const config = renderNatsConfig({ ...base, websocketPort: 9222 });

@@ -64,6 +64,22 @@ describe("startNatsServer", () => {
     expect(existsSync(runDir)).toBe(false);
   });
 
+  test("takes messages up to maxPayload and tells clients its limit", async () => {
+    const maxPayload = 8 * 1024 * 1024;
+    const server = await startNatsServer({ storeDir: join(dir, "store"), maxPayload });
+    const nc = await connect({ servers: server.url });
+    try {
+      expect(nc.info?.max_payload).toBe(maxPayload);
+      const sub = nc.subscribe("big", { max: 1 });
+      nc.publish("big", new Uint8Array(maxPayload - 1024));
+      for await (const msg of sub) expect(msg.data.length).toBe(maxPayload - 1024);
+      expect(() => nc.publish("big", new Uint8Array(maxPayload + 1))).toThrow(/payload/i);
+    } finally {
+      await nc.close();
+      await server.stop();
+    }
+  });
+
   test("stops a paused server", async () => {
     const server = await startNatsServer({ storeDir: join(dir, "store"), stopTimeoutMs: 60_000 });
     server.kill("SIGSTOP");
