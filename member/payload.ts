@@ -1,0 +1,55 @@
+/**
+ * How large a znode a NATS server lets through. A write crosses NATS as one message at least twice:
+ * forwarded from a follower to the leader (JSON with the data in base64, a third larger) and appended
+ * to the log inside a group of txns. nats-server refuses any message over its `max_payload`, 1 MB
+ * unless configured, so a server left at its default cannot carry ZooKeeper's 1 MiB znodes.
+ */
+
+/** what a message carries besides the znode's data: headers, JSON framing, path, ACL, caller */
+const FRAMING_BYTES = 64 * 1024;
+
+/**
+ * The embedded server's floor: room for a few 1 MiB writes in one forwarded batch, and the value
+ * docs/ARCHITECTURE.md recommends for an external server.
+ */
+export const RECOMMENDED_MAX_PAYLOAD = 8 * 1024 * 1024;
+
+/** The `max_payload` every member needs to take znodes of maxDataBytes through any member. */
+export function requiredMaxPayload(maxDataBytes: number): number {
+  return Math.ceil((maxDataBytes * 4) / 3) + FRAMING_BYTES;
+}
+
+/** The largest znode data a server with this `max_payload` carries through any member. */
+export function znodeLimit(maxPayload: number, maxDataBytes: number): number {
+  return Math.max(0, Math.min(maxDataBytes, Math.floor(((maxPayload - FRAMING_BYTES) * 3) / 4)));
+}
+
+/** The `max_payload` of the server `npm start` runs for itself. */
+export function embeddedMaxPayload(maxDataBytes: number): number {
+  return Math.max(RECOMMENDED_MAX_PAYLOAD, requiredMaxPayload(maxDataBytes));
+}
+
+export interface PayloadWarning {
+  readonly msg: string;
+  readonly maxPayload: number;
+  readonly znodeLimit: number;
+  readonly maxDataBytes: number;
+  readonly raiseMaxPayloadTo: number;
+}
+
+/** What to tell the operator when the server's `max_payload` cannot carry znodes of maxDataBytes. */
+export function payloadWarning(maxPayload: number, maxDataBytes: number): PayloadWarning | undefined {
+  const limit = znodeLimit(maxPayload, maxDataBytes);
+  if (limit >= maxDataBytes) return undefined;
+  const raiseMaxPayloadTo = embeddedMaxPayload(maxDataBytes);
+  return {
+    msg:
+      `nats-server's max_payload is ${maxPayload} bytes, so writes of znodes larger than ${limit} bytes ` +
+      `will fail (the configured limit is ${maxDataBytes}); set max_payload: ${raiseMaxPayloadTo} in ` +
+      "every nats-server's configuration to take the full size",
+    maxPayload,
+    znodeLimit: limit,
+    maxDataBytes,
+    raiseMaxPayloadTo,
+  };
+}
