@@ -1,7 +1,12 @@
 /**
  * `npm start`: one member. With NATS_URL unset it first starts a private nats-server with JetStream on
- * loopback, its data under NZK_DATA_DIR (so a restart keeps every znode) and `sync_interval: always`
- * (so an acknowledged append survives a crash of the machine). Logs are JSON lines on stdout.
+ * loopback, its data under NZK_DATA_DIR (so a restart keeps every znode), `sync_interval: always`
+ * (so an acknowledged append survives a crash of the machine) and a `max_payload` that carries the
+ * largest znode. Logs are JSON lines on stdout.
+ *
+ * The member serves shared/API.md's HTTP API (functions/) and the ZooKeeper port in its own process.
+ * This file is the entry that puts them together, and nothing imports it, so member/ depending on
+ * functions/ here makes no cycle (functions/ depends on member/index.ts).
  */
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -9,13 +14,19 @@ import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { credsAuthenticator, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
+import { zkError } from "../core/errors.ts";
+import { errorResponse } from "../functions/errors.ts";
+import { localBackend, nodeFetch } from "../functions/index.ts";
 import { memberBackend, ZkServer } from "../functions/zookeeper/index.ts";
 import { type NatsServerProcess, startNatsServer } from "../infra/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { minimalApp } from "./http-minimal.ts";
-import { type RunningMember, startMember } from "./index.ts";
+import { type Member, type RunningMember, startMember } from "./index.ts";
+import { embeddedMaxPayload, payloadWarning } from "./payload.ts";
 
-function log(level: "info" | "error", msg: string, fields: Record<string, unknown> = {}): void {
+type Fetch = ReturnType<typeof nodeFetch>;
+
+function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields })}\n`);
 }
 
@@ -31,14 +42,24 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  let running: RunningMember | undefined;
+  // The port answers from the start, so a load balancer sees "recovering" rather than a refused
+  // connection: until recovery is done only ruok and /v1/status answer (both saying so), then the whole API.
+  let handle: Fetch = recoveringApp(() => running?.member);
+  const http = serve(
+    { fetch: (req, env) => handle(req, env), hostname: config.host, port: config.httpPort },
+    (info) => log("info", "http listening", { url: `http://${config.host}:${info.port}` }),
+  );
+
   let server: NatsServerProcess | undefined;
   let natsUrl = config.natsUrl;
   if (natsUrl === undefined) {
     const storeDir = resolve(config.dataDir, "nats");
     await mkdir(storeDir, { recursive: true });
-    server = await startNatsServer({ storeDir, syncAlways: true });
+    const maxPayload = embeddedMaxPayload(config.maxDataBytes);
+    server = await startNatsServer({ storeDir, syncAlways: true, maxPayload });
     natsUrl = server.url;
-    log("info", "embedded nats-server started", { url: natsUrl, storeDir, pid: server.pid });
+    log("info", "embedded nats-server started", { url: natsUrl, storeDir, pid: server.pid, maxPayload });
   }
 
   const nc: NatsConnection = await connect({
@@ -50,16 +71,19 @@ async function main(): Promise<void> {
       : { authenticator: credsAuthenticator(readFileSync(config.natsCreds)) }),
   });
 
-  let running: RunningMember | undefined;
-  const http = serve(
-    { fetch: minimalApp(() => running?.member).fetch, hostname: config.host, port: config.httpPort },
-    (info) => log("info", "http listening", { url: `http://${config.host}:${info.port}` }),
-  );
+  const serverMaxPayload = nc.info?.max_payload;
+  const warning =
+    serverMaxPayload === undefined ? undefined : payloadWarning(serverMaxPayload, config.maxDataBytes);
+  if (warning !== undefined) {
+    const { msg, ...fields } = warning;
+    log("warn", msg, fields);
+  }
 
   running = await startMember(config, nc, (msg, fields) =>
     log("info", msg, { memberId: config.memberId, ...fields }),
   );
   const { member } = running;
+  handle = nodeFetch(localBackend(running), { maxDataBytes: config.maxDataBytes });
   // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients.
   const zk =
     config.zkPort === 0
@@ -90,6 +114,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function recoveringApp(member: () => Member | undefined): Fetch {
+  const app = minimalApp(member);
+  app.notFound(() => errorResponse(zkError("ConnectionLoss", "not serving: recovering")));
+  return app.fetch;
 }
 
 main().catch((err: unknown) => {
