@@ -1,6 +1,6 @@
 /**
- * A stand-in HTTP surface until functions/ serves the full API: GET /v1/status and GET
- * /commands/ruok. ruok answers only once recovery is done (unlike ZooKeeper's, which answers seconds
+ * The HTTP surface of a member that is still recovering (main.ts then serves functions/' full API):
+ * GET /v1/status and GET /commands/ruok. ruok answers only once recovery is done (unlike ZooKeeper's, which answers seconds
  * before reads work), so a load balancer never routes to a member that cannot serve yet.
  */
 import { Hono } from "hono";
