@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeaderLatch } from "../../../client/recipes/index.ts";
+import { sequenceOf } from "../../../client/recipes/nodes.ts";
 import type { NzkClient } from "../../../client/sdk/index.ts";
 import { type Nzk, type Partition, partition, reaches, startNzk } from "../harness.ts";
 
@@ -26,7 +27,10 @@ describe("LeaderLatch", () => {
     await Promise.all(latches.map((l) => l.start()));
     const first = await Promise.race(latches.map(async (l) => ((await l.awaitLeadership()) ? l : undefined)));
     expect(latches.filter((l) => l.isLeader)).toEqual([first]);
-    expect(await first!.participants()).toEqual(["a", "b", "c"]);
+    // the latches start together, so their nodes' sequences (the election order) need not follow a, b, c
+    const bySeq = [...latches].sort((x, y) => sequenceOf(x.node!) - sequenceOf(y.node!));
+    expect(bySeq[0]).toBe(first);
+    expect(await first!.participants()).toEqual(bySeq.map((l) => l.id));
 
     const old = latches.indexOf(first!);
     const oldDropped = new Promise<void>((resolve) => first!.on((e) => e === "notLeader" && resolve()));
