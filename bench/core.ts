@@ -23,7 +23,7 @@ const encoder = new TextEncoder();
 /** text, as a registry's znodes mostly hold: 100 bytes of JSON-ish ASCII, different per node */
 function payload(i: number): Uint8Array {
   const text = `{"id":"i-${i}","address":"10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}","port":8080,"x":"`;
-  return encoder.encode(text.padEnd(DATA_BYTES - 2, "x") + '"}');
+  return encoder.encode(`${text.padEnd(DATA_BYTES - 2, "x")}"}`);
 }
 
 /** arbitrary bytes, the slow path of the data conversion */

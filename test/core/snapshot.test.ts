@@ -4,7 +4,7 @@ import { apply } from "../../core/apply.ts";
 import { DataTree } from "../../core/data-tree.ts";
 import { isZkError } from "../../core/errors.ts";
 import { JuteWriter } from "../../core/jute.ts";
-import { type ACL, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type Txn, type TxnBody } from "../../core/records.ts";
+import { type ACL, READ_ACL_UNSAFE, type Txn } from "../../core/records.ts";
 import { deserializeSnapshot, SNAPSHOT_FORMAT, serializeSnapshot } from "../../core/snapshot.ts";
 import { history } from "./history.ts";
 import { bytes, create, createBody, del, digestACL, txn } from "./txn-fixtures.ts";
