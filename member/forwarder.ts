@@ -3,12 +3,14 @@
  * as one NATS request, in order, and come back as one reply once all of them committed: under load a
  * follower sends a few messages per log append rather than one per write, as ZooKeeper's learners
  * stream requests over one connection. The leader submits a batch's writes in order, so they usually
- * share one group commit.
+ * share one group commit. A turn's writes that would not fit in one NATS message (max_payload) go as
+ * several requests, sent in order, so the leader still receives them in order.
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Caller, WriteRequest } from "../core/records.ts";
 import { isNoResponders } from "./leader-watch.ts";
 import { memberSubject, type WriteForward, type WriteOutcome, type WriteReply } from "./member-links.ts";
+import { forwardBudget, forwardedBytes } from "./payload.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
 /** "retry": the batch reached no leader (no responders, or the addressee does not lead). */
@@ -44,9 +46,26 @@ export class Forwarder {
     });
   }
 
-  async #flush(leaderId: string): Promise<void> {
-    const batch = this.#queues.get(leaderId) ?? [];
+  #flush(leaderId: string): void {
+    const queued = this.#queues.get(leaderId) ?? [];
     this.#queues.delete(leaderId);
+    const budget = forwardBudget(this.#nc.info?.max_payload ?? 1024 * 1024);
+    let batch: Queued[] = [];
+    let bytes = 0;
+    for (const q of queued) {
+      const size = forwardedBytes(q.req);
+      if (batch.length > 0 && bytes + size > budget) {
+        void this.#send(leaderId, batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(q);
+      bytes += size;
+    }
+    if (batch.length > 0) void this.#send(leaderId, batch);
+  }
+
+  async #send(leaderId: string, batch: readonly Queued[]): Promise<void> {
     const forward: WriteForward = { writes: batch.map(({ caller, req }) => ({ caller, req })) };
     let reply: WriteReply;
     try {

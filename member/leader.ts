@@ -13,6 +13,7 @@ import type { Applied, Caller, Txn, TxnBody, WriteRequest } from "../core/record
 import type { CoreConfig } from "../core/tree-view.ts";
 import { GroupCommit, type GroupCommitConfig, ZxidAllocator } from "../core/zab/index.ts";
 import { LogWriter } from "./log.ts";
+import { requestBytes } from "./payload.ts";
 import type { Replica } from "./replica.ts";
 
 export interface LeaderSettings {
@@ -62,20 +63,6 @@ function txnBytes(body: TxnBody): number {
       return 64 + body.password.length;
     default:
       return 64 + ("path" in body ? body.path.length * 3 : 0);
-  }
-}
-
-/** A request's size in the log, before prep: a request too large for one message is refused up front. */
-function requestBytes(req: WriteRequest): number {
-  switch (req.op) {
-    case "create":
-      return 96 + req.path.length * 3 + req.data.length + req.acl.length * 64;
-    case "setData":
-      return 64 + req.path.length * 3 + req.data.length;
-    case "multi":
-      return 32 + req.ops.reduce((n, op) => n + requestBytes(op), 0);
-    default:
-      return 64 + ("path" in req ? req.path.length * 3 : 0);
   }
 }
 

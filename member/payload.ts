@@ -5,6 +5,8 @@
  * unless configured, so a server left at its default cannot carry ZooKeeper's 1 MiB znodes.
  */
 
+import type { WriteRequest } from "../core/records.ts";
+
 /** what a message carries besides the znode's data: headers, JSON framing, path, ACL, caller */
 const FRAMING_BYTES = 64 * 1024;
 
@@ -52,4 +54,28 @@ export function payloadWarning(maxPayload: number, maxDataBytes: number): Payloa
     maxDataBytes,
     raiseMaxPayloadTo,
   };
+}
+
+/** A request's size in the log, before prep: a request too large for one message is refused up front. */
+export function requestBytes(req: WriteRequest): number {
+  switch (req.op) {
+    case "create":
+      return 96 + req.path.length * 3 + req.data.length + req.acl.length * 64;
+    case "setData":
+      return 64 + req.path.length * 3 + req.data.length;
+    case "multi":
+      return 32 + req.ops.reduce((n, op) => n + requestBytes(op), 0);
+    default:
+      return 64 + ("path" in req ? req.path.length * 3 : 0);
+  }
+}
+
+/** A request's size forwarded from a follower: JSON with the data in base64, a third larger than raw. */
+export function forwardedBytes(req: WriteRequest): number {
+  return Math.ceil((requestBytes(req) * 4) / 3) + 512;
+}
+
+/** What one forwarded batch may carry, leaving room for the message's framing. */
+export function forwardBudget(maxPayload: number): number {
+  return Math.max(maxPayload - FRAMING_BYTES, 1);
 }

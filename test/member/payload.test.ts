@@ -87,6 +87,17 @@ describe("max_payload and the largest znode", () => {
         for (const http of https) expect((await read(http, path)).equals(data)).toBe(true);
       }
 
+      // eight 1 MiB writes reaching a follower at once would not fit one forwarded NATS message
+      const followerApi = running.find((r) => r.member.state === "FOLLOWING")!.api;
+      const burst = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          followerApi.create({}, `/burst-${i}`, { data: b64(data), encoding: "base64" }),
+        ),
+      );
+      expect(burst.map((r) => ("error" in r ? r.error.code : r.path))).toEqual(
+        Array.from({ length: 8 }, (_, i) => `/burst-${i}`),
+      );
+
       for (const through of https) {
         const tooBig = await create(through, "/too-big", pattern(MiB + 1));
         expect(tooBig.status).toBe(413);
