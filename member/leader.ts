@@ -9,11 +9,11 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type ZkError, zkError } from "../core/errors.ts";
 import { encodeTxns, Preparer } from "../core/index.ts";
-import type { Applied, Caller, Txn, TxnBody, WriteRequest } from "../core/records.ts";
+import type { Applied, Caller, Txn, WriteRequest } from "../core/records.ts";
 import type { CoreConfig } from "../core/tree-view.ts";
 import { GroupCommit, type GroupCommitConfig, ZxidAllocator } from "../core/zab/index.ts";
 import { LogWriter } from "./log.ts";
-import { requestBytes } from "./payload.ts";
+import { requestBytes, txnBytes } from "./payload.ts";
 import type { Replica } from "./replica.ts";
 
 export interface LeaderSettings {
@@ -45,26 +45,6 @@ interface Pending {
 type InFlight =
   | { readonly kind: "txns"; readonly group: Pending[] }
   | { readonly kind: "epoch"; readonly epoch: number };
-
-/** How big a txn will be in the log, to cut groups below the message limit without encoding twice. */
-function txnBytes(body: TxnBody): number {
-  switch (body.type) {
-    case "create":
-      return 96 + body.path.length * 3 + body.data.length + body.acl.length * 64;
-    case "setData":
-      return 64 + body.path.length * 3 + body.data.length;
-    case "setACL":
-      return 64 + body.path.length * 3 + body.acl.length * 64;
-    case "multi":
-      return 32 + body.txns.reduce((n, t) => n + txnBytes(t), 0);
-    case "closeSession":
-      return 32 + body.paths.reduce((n, p) => n + 8 + p.length * 3, 0);
-    case "createSession":
-      return 64 + body.password.length;
-    default:
-      return 64 + ("path" in body ? body.path.length * 3 : 0);
-  }
-}
 
 export class Leader {
   readonly #replica: Replica;

@@ -5,7 +5,7 @@
  * unless configured, so a server left at its default cannot carry ZooKeeper's 1 MiB znodes.
  */
 
-import type { WriteRequest } from "../core/records.ts";
+import type { TxnBody, WriteRequest } from "../core/records.ts";
 
 /** what a message carries besides the znode's data: headers, JSON framing, path, ACL, caller */
 const FRAMING_BYTES = 64 * 1024;
@@ -78,4 +78,24 @@ export function forwardedBytes(req: WriteRequest): number {
 /** What one forwarded batch may carry, leaving room for the message's framing. */
 export function forwardBudget(maxPayload: number): number {
   return Math.max(maxPayload - FRAMING_BYTES, 1);
+}
+
+/** How big a txn will be in the log, to cut groups below the message limit without encoding twice. */
+export function txnBytes(body: TxnBody): number {
+  switch (body.type) {
+    case "create":
+      return 96 + body.path.length * 3 + body.data.length + body.acl.length * 64;
+    case "setData":
+      return 64 + body.path.length * 3 + body.data.length;
+    case "setACL":
+      return 64 + body.path.length * 3 + body.acl.length * 64;
+    case "multi":
+      return 32 + body.txns.reduce((n, t) => n + txnBytes(t), 0);
+    case "closeSession":
+      return 32 + body.paths.reduce((n, p) => n + 8 + p.length * 3, 0);
+    case "createSession":
+      return 64 + body.password.length;
+    default:
+      return 64 + ("path" in body ? body.path.length * 3 : 0);
+  }
 }
