@@ -98,17 +98,18 @@ export class DataTree implements TreeView {
   childNames(path: string): string[] | undefined {
     const slot = this.nodes.index.get(path);
     if (slot === undefined) return undefined;
-    const children = this.nodes.children[slot];
-    if (children === null || children === undefined) return [];
+    const n = this.nodes;
     const from = path === "/" ? 1 : path.length + 1;
     const names: string[] = [];
-    for (const child of children) names.push(this.nodes.paths[child]!.slice(from));
+    for (let child = n.firstChild[slot]!; child >= 0; child = n.nextSibling[child]!) {
+      names.push(n.paths[child]!.slice(from));
+    }
     return names;
   }
 
   childCount(path: string): number {
     const slot = this.nodes.index.get(path);
-    return slot === undefined ? 0 : this.nodes.childCount(slot);
+    return slot === undefined ? 0 : this.nodes.childCount[slot]!;
   }
 
   ephemeralsOf(sessionId: number): string[] {
@@ -140,7 +141,7 @@ export class DataTree implements TreeView {
    */
   statOf(slot: number): Stat {
     const n = this.nodes;
-    const numChildren = n.childCount(slot);
+    const numChildren = n.childCount[slot]!;
     return {
       czxid: n.czxid[slot]!,
       mzxid: n.mzxid[slot]!,
@@ -227,7 +228,7 @@ export class DataTree implements TreeView {
     if (slot === undefined) return "NoNode";
     const parent = n.parent[slot]!;
     if (parent < 0) return "BadArguments";
-    if (n.children[slot] !== null) return "NotEmpty";
+    if (n.childCount[slot] !== 0) return "NotEmpty";
     if (zxid > n.pzxid[parent]!) n.pzxid[parent] = zxid;
     this.acls.removeUsage(n.acl[slot]!);
     if (n.kind[slot] === OwnerKind.ephemeral) this.#untrackEphemeral(n.owner[slot]!, path);

@@ -1,8 +1,10 @@
 /**
  * The znodes, one slot each, as columns: typed arrays for the numeric Stat fields and plain arrays for
- * the path, the data and the children. V8 in Node 20 boxes every number above 2^31 held in an object
+ * the path and the data. V8 in Node 20 boxes every number above 2^31 held in an object
  * field (zxids, times, session ids all are), so a node object per znode would cost several heap numbers
  * each; a column holds them unboxed. Freed slots are reused, so slot numbers say nothing about history.
+ * A node's children are a doubly linked list through sibling columns, in the order they were added:
+ * linking and unlinking a child touches a few integers, where a Set per parent would hash and allocate.
  */
 import { CONTAINER_OWNER, ttlOwner } from "./ephemeral-type.ts";
 
@@ -41,8 +43,6 @@ export class NodeStore {
   readonly paths: string[] = [];
   /** one-byte strings (see binary-string.ts), "" for empty data */
   readonly data: string[] = [];
-  /** child slots, null for a leaf */
-  readonly children: (Set<number> | null)[] = [];
 
   czxid: Float64Array;
   mzxid: Float64Array;
@@ -59,6 +59,13 @@ export class NodeStore {
   aversion: Int32Array;
   /** parent slot, -1 for the root */
   parent: Int32Array;
+  /** the child list's ends, -1 for a leaf */
+  firstChild: Int32Array;
+  lastChild: Int32Array;
+  /** the neighbours in the parent's child list, -1 at its ends */
+  nextSibling: Int32Array;
+  prevSibling: Int32Array;
+  childCount: Int32Array;
   kind: Uint8Array;
 
   #capacity: number;
@@ -79,6 +86,11 @@ export class NodeStore {
     this.cversion = new Int32Array(n);
     this.aversion = new Int32Array(n);
     this.parent = new Int32Array(n);
+    this.firstChild = new Int32Array(n);
+    this.lastChild = new Int32Array(n);
+    this.nextSibling = new Int32Array(n);
+    this.prevSibling = new Int32Array(n);
+    this.childCount = new Int32Array(n);
     this.kind = new Uint8Array(n);
   }
 
@@ -90,13 +102,16 @@ export class NodeStore {
     return this.index.get(path);
   }
 
-  childCount(slot: number): number {
-    return this.children[slot]?.size ?? 0;
+  /** the child slots of `slot`, in the order they were added */
+  childSlots(slot: number): number[] {
+    const slots: number[] = [];
+    for (let child = this.firstChild[slot]!; child >= 0; child = this.nextSibling[child]!) slots.push(child);
+    return slots;
   }
 
   /**
-   * Takes a slot for a new node under `parent` (-1 for the root) and links it in; every column but path,
-   * data, children and parent is left for the caller to set.
+   * Takes a slot for a new node under `parent` (-1 for the root) and links it in as the parent's last
+   * child; every column but path, data, parent and the child links is left for the caller to set.
    */
   add(path: string, parent: number): number {
     let slot = this.#free.pop();
@@ -105,18 +120,26 @@ export class NodeStore {
       if (slot === this.#capacity) this.#grow();
       this.paths.push(path);
       this.data.push("");
-      this.children.push(null);
     } else {
       this.paths[slot] = path;
       this.data[slot] = "";
-      this.children[slot] = null;
     }
     this.index.set(path, slot);
     this.parent[slot] = parent;
+    this.firstChild[slot] = -1;
+    this.lastChild[slot] = -1;
+    this.childCount[slot] = 0;
+    this.nextSibling[slot] = -1;
+    this.prevSibling[slot] = -1;
     if (parent >= 0) {
-      const siblings = this.children[parent];
-      if (siblings === null || siblings === undefined) this.children[parent] = new Set([slot]);
-      else siblings.add(slot);
+      const prev = this.lastChild[parent]!;
+      if (prev < 0) this.firstChild[parent] = slot;
+      else {
+        this.nextSibling[prev] = slot;
+        this.prevSibling[slot] = prev;
+      }
+      this.lastChild[parent] = slot;
+      this.childCount[parent]!++;
     }
     return slot;
   }
@@ -125,14 +148,17 @@ export class NodeStore {
   remove(slot: number): void {
     const parent = this.parent[slot]!;
     if (parent >= 0) {
-      const siblings = this.children[parent]!;
-      siblings.delete(slot);
-      if (siblings.size === 0) this.children[parent] = null;
+      const prev = this.prevSibling[slot]!;
+      const next = this.nextSibling[slot]!;
+      if (prev < 0) this.firstChild[parent] = next;
+      else this.nextSibling[prev] = next;
+      if (next < 0) this.lastChild[parent] = prev;
+      else this.prevSibling[next] = prev;
+      this.childCount[parent]!--;
     }
     this.index.delete(this.paths[slot]!);
     this.paths[slot] = "";
     this.data[slot] = "";
-    this.children[slot] = null;
     this.#free.push(slot);
   }
 
@@ -155,6 +181,11 @@ export class NodeStore {
     this.cversion = grown(this.cversion, capacity);
     this.aversion = grown(this.aversion, capacity);
     this.parent = grown(this.parent, capacity);
+    this.firstChild = grown(this.firstChild, capacity);
+    this.lastChild = grown(this.lastChild, capacity);
+    this.nextSibling = grown(this.nextSibling, capacity);
+    this.prevSibling = grown(this.prevSibling, capacity);
+    this.childCount = grown(this.childCount, capacity);
     this.kind = grown(this.kind, capacity);
     this.#capacity = capacity;
   }

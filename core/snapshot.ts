@@ -40,11 +40,8 @@ function preOrder(nodes: NodeStore): number[] {
   while (stack.length > 0) {
     const slot = stack.pop()!;
     order.push(slot);
-    const children = nodes.children[slot];
-    if (children !== null && children !== undefined) {
-      // pushed in descending order so the smallest comes off the stack first
-      for (const child of [...children].sort(byPath)) stack.push(child);
-    }
+    // pushed in descending order so the smallest comes off the stack first
+    for (const child of nodes.childSlots(slot).sort(byPath)) stack.push(child);
   }
   return order;
 }
