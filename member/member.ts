@@ -31,6 +31,7 @@ import {
 import { Reaper } from "./reaper.ts";
 import { Replica } from "./replica.ts";
 import { SessionAuth } from "./session-auth.ts";
+import { WaitingForLeader } from "./session-order.ts";
 import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
 import { SnapshotStore } from "./snapshots.ts";
@@ -94,6 +95,8 @@ export class Member implements AsyncDisposable {
   #leaseRevision = 0;
   readonly #peers = new Map<string, MemberPeer>();
   readonly #leaderChanged = new Set<() => void>();
+  /** requests that found no leader to go to, kept in arrival order (FIFO client order) */
+  readonly #waiting = new WaitingForLeader(50);
   readonly #forwarder: Forwarder;
 
   private constructor(
@@ -295,6 +298,10 @@ export class Member implements AsyncDisposable {
   }
 
   async #onForward(fwd: WriteForward): Promise<WriteReply> {
+    // Held while this member stands rather than refused: refusing a forward now and accepting the
+    // sender's next one once leading would apply the sender's writes out of order.
+    const ticket = this.#waiting.ticket();
+    while (this.#trying) await this.#waiting.wait(ticket);
     const leader = this.#leader;
     if (this.#state !== "LEADING" || leader === undefined) return { notLeader: true };
     const outs = await Promise.all(fwd.writes.map((w) => leader.submit(w.caller, w.req)));
@@ -308,6 +315,7 @@ export class Member implements AsyncDisposable {
     // what the pings measure: only a new leadership restarts the watch.
     this.#watch?.leaderIs(leader);
     for (const wake of this.#leaderChanged) wake();
+    this.#waiting.release();
     if (this.#state === "LEADING" && leader?.memberId !== this.config.memberId) {
       this.#stepDown(`the election names ${leader?.memberId} in epoch ${leader?.epoch}`);
       return;
@@ -385,6 +393,8 @@ export class Member implements AsyncDisposable {
       if (this.#state === "LOOKING") this.#state = previous === "LEADING" ? "FOLLOWING" : previous;
       if (this.#state === "LOOKING") this.#state = nonLeaderState(this.config.role);
       this.#trying = false;
+      // Writes that waited while this member stood go now (to itself, if it leads), before any newer one.
+      this.#waiting.release();
     }
   }
 
@@ -477,19 +487,24 @@ export class Member implements AsyncDisposable {
   /** A write, by the leader here or forwarded to it; answered once this member has applied it. */
   async write(caller: Caller, req: WriteRequest): Promise<Committed | ZkError> {
     const deadline = performance.now() + this.config.requestTimeoutMs;
+    const ticket = this.#waiting.ticket();
     for (;;) {
       if (this.#closed) return zkError("ConnectionLoss", "member closed");
+      if (performance.now() >= deadline) return zkError("ConnectionLoss", "no leader reachable");
+      // Behind every earlier write still waiting for a leader, so none is overtaken (FIFO client order).
+      if (this.#waiting.busy) {
+        await this.#waiting.wait(ticket);
+        continue;
+      }
       if (this.#state === "LEADING" && this.#leader !== undefined) return this.#leader.submit(caller, req);
       const target = this.#election.view.leader;
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return zkError("ConnectionLoss", "no leader reachable");
       if (target === undefined || target.memberId === this.config.memberId || this.#trying) {
-        await this.#leaderChange(Math.min(remaining, 50));
+        await this.#waiting.wait(ticket);
         continue;
       }
       const reply = await this.#forward(target.memberId, target.epoch, caller, req);
       if (reply === "retry") {
-        await this.#leaderChange(Math.min(deadline - performance.now(), 50));
+        await this.#waiting.wait(ticket);
         continue;
       }
       if ("error" in reply) return reply.error;
@@ -533,18 +548,6 @@ export class Member implements AsyncDisposable {
     }
   }
 
-  #leaderChange(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.#leaderChanged.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, Math.max(1, ms));
-      this.#leaderChanged.add(done);
-    });
-  }
-
   /** ZooKeeper's sync: this member catches up to the log's tip as JetStream reports it. */
   async sync(): Promise<number | ZkError> {
     try {
@@ -585,23 +588,38 @@ export class Member implements AsyncDisposable {
     return out.error;
   }
 
-  /** A session's keepalive: true when the leader knows it; false means expired. */
+  /**
+   * A session's keepalive: true when the leader knows it; false means expired. During an election it
+   * waits for the new leader (which gives every session a fresh timeout anyway), as a ZooKeeper client
+   * reconnects and revalidates its session, rather than failing the keepalive.
+   */
   async touch(sessionId: number): Promise<boolean | ZkError> {
     if (this.#replica.tree.session(sessionId) === undefined) return false;
-    if (this.#state === "LEADING") return this.#sessions?.touch(sessionId) ?? false;
-    const target = this.#election.view.leader?.memberId;
-    if (target === undefined) return zkError("ConnectionLoss", "no leader");
-    try {
-      const msg = await this.nc.request(
-        memberSubject(this.config.apiPrefix, target, "touch"),
-        encodeWire({ sessionId } satisfies TouchRequest),
-        { timeout: this.config.requestTimeoutMs },
-      );
-      const reply = decodeWire<TouchReply>(msg.data);
-      if ("notLeader" in reply) return zkError("ConnectionLoss", "leader changed");
-      return reply.known;
-    } catch (err) {
-      return zkError("ConnectionLoss", `leader unreachable: ${(err as Error).message}`);
+    const deadline = performance.now() + this.config.requestTimeoutMs;
+    const ticket = this.#waiting.ticket();
+    for (;;) {
+      if (this.#closed) return zkError("ConnectionLoss", "member closed");
+      if (this.#state === "LEADING") return this.#sessions?.touch(sessionId) ?? false;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return zkError("ConnectionLoss", "no leader reachable");
+      const target = this.#election.view.leader?.memberId;
+      if (target === undefined || target === this.config.memberId || this.#trying) {
+        await this.#waiting.wait(ticket);
+        continue;
+      }
+      try {
+        const msg = await this.nc.request(
+          memberSubject(this.config.apiPrefix, target, "touch"),
+          encodeWire({ sessionId } satisfies TouchRequest),
+          // A paused leader is given up on as a ping would be; the next attempt finds its successor.
+          { timeout: Math.min(remaining, this.config.pingTimeoutMs) },
+        );
+        const reply = decodeWire<TouchReply>(msg.data);
+        if (!("notLeader" in reply)) return reply.known;
+      } catch {
+        // no responders or a timeout: the leader is gone or changing; try whoever leads next
+      }
+      await this.#waiting.wait(ticket);
     }
   }
 
@@ -623,6 +641,7 @@ export class Member implements AsyncDisposable {
     this.#events?.close();
     for (const s of this.#subs) s.unsubscribe();
     for (const wake of this.#leaderChanged) wake();
+    this.#waiting.release();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

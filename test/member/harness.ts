@@ -5,7 +5,7 @@
 import { connect } from "@nats-io/transport-node";
 import { serializeSnapshot } from "../../core/index.ts";
 import { type Config, ConfigSchema } from "../../member/config.ts";
-import { Member } from "../../member/member.ts";
+import { type Logger, Member } from "../../member/member.ts";
 
 export function testConfig(memberId: string, overrides: Partial<Config> = {}): Config {
   return ConfigSchema.parse({ memberId, requestTimeoutMs: 5000, ...overrides });
@@ -15,6 +15,7 @@ export async function startMember(
   url: string,
   memberId: string,
   overrides: Partial<Config> = {},
+  onLog?: Logger,
 ): Promise<Member> {
   const nc = await connect({
     servers: url,
@@ -23,9 +24,11 @@ export async function startMember(
     reconnectTimeWait: 100,
   });
   const log = process.env.NZK_TEST_LOG
-    ? (msg: string, fields?: Record<string, unknown>) =>
-        console.error(memberId, msg, JSON.stringify(fields ?? {}))
-    : undefined;
+    ? (msg: string, fields?: Record<string, unknown>) => {
+        console.error(memberId, msg, JSON.stringify(fields ?? {}));
+        onLog?.(msg, fields);
+      }
+    : onLog;
   const member = await Member.start(testConfig(memberId, overrides), nc, log);
   const close = member.close.bind(member);
   member.close = async () => {
@@ -48,3 +51,19 @@ export const snapshotOf = (m: Member): string =>
   Buffer.from(serializeSnapshot(m.replica.tree)).toString("base64");
 
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** What members logged and when (performance.now()), for tests that time protocol steps. */
+export class LogBook {
+  readonly entries: { memberId: string; msg: string; at: number; fields: Record<string, unknown> }[] = [];
+
+  for(memberId: string): Logger {
+    return (msg, fields = {}) => {
+      this.entries.push({ memberId, msg, at: performance.now(), fields });
+    };
+  }
+
+  /** The first entry of a member with this message, if any. */
+  first(memberId: string, msg: string) {
+    return this.entries.find((e) => e.memberId === memberId && e.msg === msg);
+  }
+}
