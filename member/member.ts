@@ -232,30 +232,42 @@ export class Member implements AsyncDisposable {
 
   #startTail(): void {
     this.#tail?.stop();
-    this.#tail = new LogTail(
+    const tail: LogTail = new LogTail(
       this.nc,
       this.config.logStream,
       this.#replica.seq + 1,
       (entry) => this.#replica.applyEntry(entry),
-      (err) => this.#onTailError(err),
+      (err) => this.#onTailError(tail, err),
     );
+    this.#tail = tail;
   }
 
-  #onTailError(err: Error): void {
+  #onTailError(tail: LogTail, err: Error): void {
     if (this.#closed || this.#state === "LEADING") return;
     this.#log("log tail failed", { error: err.message });
-    setTimeout(() => {
-      if (this.#closed || this.#state === "LEADING") return;
-      // A purge overtook this member: start again from the newest snapshot.
-      if (/log gap/.test(err.message)) {
-        void this.#snapshots.loadNewest().then((snap) => {
-          if (snap !== undefined && snap.ref.seq > this.#replica.seq) {
-            this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
-          }
-          this.#startTail();
-        });
-      } else this.#startTail();
-    }, 100).unref();
+    setTimeout(() => void this.#restartTail(tail, /log gap/.test(err.message)), 100).unref();
+  }
+
+  /**
+   * Tails again from where this member stands; after a gap (a purge overtook it) from the newest
+   * snapshot first. Only if the failed tail is still the current one: a member that began to lead
+   * meanwhile stopped it and applies its own appends, which a second reader would apply again.
+   */
+  async #restartTail(failed: LogTail, gap: boolean): Promise<void> {
+    if (gap) {
+      try {
+        const snap = await this.#snapshots.loadNewest();
+        if (snap !== undefined && snap.ref.seq > this.#replica.seq && this.#tail === failed) {
+          this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
+          this.#log("loaded snapshot", { snapshot: snap.ref.name, seq: snap.ref.seq, zxid: snap.ref.zxid });
+        }
+      } catch (err) {
+        // The tail below hits the gap again and comes back here: a retry every 100 ms.
+        this.#log("snapshot load failed", { error: (err as Error).message });
+      }
+    }
+    if (this.#closed || this.#state === "LEADING" || this.#tail !== failed) return;
+    this.#startTail();
   }
 
   #serve(): void {
