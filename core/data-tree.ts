@@ -36,7 +36,7 @@ export class DataTree implements TreeView {
   constructor(config?: Partial<CoreConfig>, parts?: TreeParts) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     if (parts === undefined) {
-      this.nodes = new NodeStore();
+      this.nodes = new NodeStore(undefined, this.config.indexSeed ?? 0);
       this.acls = new AclCache();
       this.lastZxid = 0;
       this.#addSystemNodes();
@@ -47,7 +47,7 @@ export class DataTree implements TreeView {
     this.lastZxid = parts.lastZxid;
     for (const s of parts.sessions) this.#sessions.set(s.sessionId, s);
     const n = this.nodes;
-    for (const slot of n.index.values()) {
+    for (const slot of n.slots()) {
       if (n.kind[slot] === OwnerKind.ephemeral) this.#trackEphemeral(n.owner[slot]!, n.paths[slot]!);
     }
   }
@@ -72,32 +72,32 @@ export class DataTree implements TreeView {
   }
 
   has(path: string): boolean {
-    return this.nodes.index.has(path);
+    return this.nodes.slotOf(path) >= 0;
   }
 
   stat(path: string): Stat | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined ? undefined : this.statOf(slot);
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? undefined : this.statOf(slot);
   }
 
   persistedCversion(path: string): number | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined ? undefined : this.nodes.cversion[slot];
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? undefined : this.nodes.cversion[slot];
   }
 
   data(path: string): Uint8Array | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined ? undefined : binaryToBytes(this.nodes.data[slot]!);
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? undefined : binaryToBytes(this.nodes.data[slot]!);
   }
 
   acl(path: string): readonly ACL[] | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined ? undefined : this.acls.lookup(this.nodes.acl[slot]!);
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? undefined : this.acls.lookup(this.nodes.acl[slot]!);
   }
 
   childNames(path: string): string[] | undefined {
-    const slot = this.nodes.index.get(path);
-    if (slot === undefined) return undefined;
+    const slot = this.nodes.slotOf(path);
+    if (slot < 0) return undefined;
     const n = this.nodes;
     const from = path === "/" ? 1 : path.length + 1;
     const names: string[] = [];
@@ -108,8 +108,8 @@ export class DataTree implements TreeView {
   }
 
   childCount(path: string): number {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined ? 0 : this.nodes.childCount[slot]!;
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? 0 : this.nodes.childCount[slot]!;
   }
 
   ephemeralsOf(sessionId: number): string[] {
@@ -128,10 +128,8 @@ export class DataTree implements TreeView {
   // ---- beyond TreeView ----
 
   persistedOwner(path: string): bigint | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot === undefined
-      ? undefined
-      : packOwner(this.nodes.kind[slot] as OwnerKind, this.nodes.owner[slot]!);
+    const slot = this.nodes.slotOf(path);
+    return slot < 0 ? undefined : packOwner(this.nodes.kind[slot] as OwnerKind, this.nodes.owner[slot]!);
   }
 
   /**
@@ -169,8 +167,8 @@ export class DataTree implements TreeView {
 
   /** the ttl in ms of a TTL node, undefined for any other path */
   ttlOf(path: string): number | undefined {
-    const slot = this.nodes.index.get(path);
-    return slot !== undefined && this.nodes.kind[slot] === OwnerKind.ttl ? this.nodes.owner[slot] : undefined;
+    const slot = this.nodes.slotOf(path);
+    return slot >= 0 && this.nodes.kind[slot] === OwnerKind.ttl ? this.nodes.owner[slot] : undefined;
   }
 
   // ---- changes ----
@@ -193,15 +191,15 @@ export class DataTree implements TreeView {
     const n = this.nodes;
     const lastSlash = path.lastIndexOf("/");
     if (lastSlash < 0) return "NoNode";
-    const parent = n.index.get(parentPath(path, lastSlash));
-    if (parent === undefined) return "NoNode";
-    if (n.index.has(path)) return "NodeExists";
+    const parent = n.slotOf(parentPath(path, lastSlash));
+    if (parent < 0) return "NoNode";
+    const slot = n.add(path, parent);
+    if (slot < 0) return "NodeExists";
     const cversion = parentCVersion === -1 ? (n.cversion[parent]! + 1) | 0 : parentCVersion | 0;
     if (cversion > n.cversion[parent]!) {
       n.cversion[parent] = cversion;
       n.pzxid[parent] = zxid;
     }
-    const slot = n.add(path, parent);
     n.data[slot] = data;
     n.acl[slot] = this.acls.intern(acl);
     n.czxid[slot] = zxid;
@@ -224,8 +222,8 @@ export class DataTree implements TreeView {
    */
   deleteNode(path: string, zxid: number): TreeError | undefined {
     const n = this.nodes;
-    const slot = n.index.get(path);
-    if (slot === undefined) return "NoNode";
+    const slot = n.slotOf(path);
+    if (slot < 0) return "NoNode";
     const parent = n.parent[slot]!;
     if (parent < 0) return "BadArguments";
     if (n.childCount[slot] !== 0) return "NotEmpty";
@@ -239,8 +237,8 @@ export class DataTree implements TreeView {
   /** ZooKeeper's setData: the version is the txn's, not an increment. Returns the slot. */
   setData(path: string, data: string, version: number, zxid: number, time: number): number | TreeError {
     const n = this.nodes;
-    const slot = n.index.get(path);
-    if (slot === undefined) return "NoNode";
+    const slot = n.slotOf(path);
+    if (slot < 0) return "NoNode";
     n.data[slot] = data;
     n.mtime[slot] = time;
     n.mzxid[slot] = zxid;
@@ -251,8 +249,8 @@ export class DataTree implements TreeView {
   /** ZooKeeper's setACL: the old list's usage goes before the new one is interned. Returns the slot. */
   setACL(path: string, acl: readonly ACL[], version: number): number | TreeError {
     const n = this.nodes;
-    const slot = n.index.get(path);
-    if (slot === undefined) return "NoNode";
+    const slot = n.slotOf(path);
+    if (slot < 0) return "NoNode";
     this.acls.removeUsage(n.acl[slot]!);
     n.aversion[slot] = version;
     n.acl[slot] = this.acls.intern(acl);
@@ -299,7 +297,7 @@ export class DataTree implements TreeView {
   #pathsOfKind(kind: OwnerKind): string[] {
     const n = this.nodes;
     const paths: string[] = [];
-    for (const slot of n.index.values()) if (n.kind[slot] === kind) paths.push(n.paths[slot]!);
+    for (const slot of n.slots()) if (n.kind[slot] === kind) paths.push(n.paths[slot]!);
     return paths;
   }
 }

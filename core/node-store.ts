@@ -7,6 +7,7 @@
  * linking and unlinking a child touches a few integers, where a Set per parent would hash and allocate.
  */
 import { CONTAINER_OWNER, ttlOwner } from "./ephemeral-type.ts";
+import { PathIndex } from "./path-index.ts";
 
 /**
  * What the owner column holds. ZooKeeper packs containers and TTL nodes into the 64-bit ephemeralOwner
@@ -38,8 +39,7 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(old: T, capacit
 }
 
 export class NodeStore {
-  /** path → slot; the key is the same string object as paths[slot] */
-  readonly index = new Map<string, number>();
+  /** "" for a free slot */
   readonly paths: string[] = [];
   /** one-byte strings (see binary-string.ts), "" for empty data */
   readonly data: string[] = [];
@@ -70,10 +70,15 @@ export class NodeStore {
 
   #capacity: number;
   readonly #free: number[] = [];
+  readonly #index: PathIndex;
 
-  /** capacity: slots to make room for at once, as a snapshot loader knows how many it will need */
-  constructor(capacity = INITIAL_CAPACITY) {
+  /**
+   * capacity: slots to make room for at once, as a snapshot loader knows how many it will need;
+   * indexSeed: the path hash's seed (see path-index.ts), which changes nothing but the index's layout
+   */
+  constructor(capacity = INITIAL_CAPACITY, indexSeed = 0) {
     this.#capacity = Math.max(capacity, INITIAL_CAPACITY);
+    this.#index = new PathIndex(this.paths, indexSeed, capacity);
     const n = this.#capacity;
     this.czxid = new Float64Array(n);
     this.mzxid = new Float64Array(n);
@@ -95,11 +100,17 @@ export class NodeStore {
   }
 
   get size(): number {
-    return this.index.size;
+    return this.#index.size;
   }
 
-  slotOf(path: string): number | undefined {
-    return this.index.get(path);
+  /** the slot of `path`, -1 when there is no such node */
+  slotOf(path: string): number {
+    return this.#index.get(path);
+  }
+
+  /** the slots in use, in slot order */
+  *slots(): Generator<number> {
+    for (let slot = 0; slot < this.paths.length; slot++) if (this.paths[slot] !== "") yield slot;
   }
 
   /** the child slots of `slot`, in the order they were added */
@@ -112,19 +123,21 @@ export class NodeStore {
   /**
    * Takes a slot for a new node under `parent` (-1 for the root) and links it in as the parent's last
    * child; every column but path, data, parent and the child links is left for the caller to set.
+   * Returns -1, changing nothing, when `path` is already a node.
    */
   add(path: string, parent: number): number {
-    let slot = this.#free.pop();
-    if (slot === undefined) {
-      slot = this.paths.length;
+    const free = this.#free.length;
+    const slot = free > 0 ? this.#free[free - 1]! : this.paths.length;
+    if (this.#index.add(path, slot) >= 0) return -1;
+    if (free > 0) {
+      this.#free.pop();
+      this.paths[slot] = path;
+      this.data[slot] = "";
+    } else {
       if (slot === this.#capacity) this.#grow();
       this.paths.push(path);
       this.data.push("");
-    } else {
-      this.paths[slot] = path;
-      this.data[slot] = "";
     }
-    this.index.set(path, slot);
     this.parent[slot] = parent;
     this.firstChild[slot] = -1;
     this.lastChild[slot] = -1;
@@ -156,7 +169,7 @@ export class NodeStore {
       else this.prevSibling[next] = prev;
       this.childCount[parent]!--;
     }
-    this.index.delete(this.paths[slot]!);
+    this.#index.delete(this.paths[slot]!);
     this.paths[slot] = "";
     this.data[slot] = "";
     this.#free.push(slot);

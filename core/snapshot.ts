@@ -140,10 +140,10 @@ function readSessions(r: JuteReader): SessionInfo[] {
   return sessions;
 }
 
-function readNodes(r: JuteReader, acls: AclCache): NodeStore {
+function readNodes(r: JuteReader, acls: AclCache, indexSeed: number): NodeStore {
   // the count is bounded by the bytes left, so a damaged one cannot make this allocate much
   const count = r.readVectorLength(NODE_FIXED_BYTES);
-  const nodes = new NodeStore(count);
+  const nodes = new NodeStore(count, indexSeed);
   /** the slots from the root down to the last node read: in pre-order, a node's parent is among them */
   const branch: number[] = [];
   for (let i = 0; i < count && r.error === undefined; i++) {
@@ -183,9 +183,8 @@ function readNodes(r: JuteReader, acls: AclCache): NodeStore {
       r.fail(`node ${path} has ACL id ${acl}, which the snapshot does not hold`);
     }
     if (r.error !== undefined) break;
-    const known = nodes.size;
     const slot = nodes.add(path, parent);
-    if (nodes.size === known) {
+    if (slot < 0) {
       r.fail(`node ${JSON.stringify(path)} appears twice`);
       break;
     }
@@ -220,7 +219,7 @@ export function deserializeSnapshot(bytes: Uint8Array, config?: Partial<CoreConf
   const lastZxid = r.readLong();
   const acls = readAcls(r);
   const sessions = readSessions(r);
-  const nodes = readNodes(r, acls);
+  const nodes = readNodes(r, acls, config?.indexSeed ?? 0);
   r.expectEnd();
   if (r.error !== undefined) return r.error;
   acls.purgeUnused();

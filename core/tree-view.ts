@@ -38,6 +38,11 @@ export interface TreeView {
 export interface CoreConfig {
   /** largest znode data in bytes (ZooKeeper's jute.maxbuffer), default 1 MiB */
   readonly maxDataBytes: number;
+  /**
+   * the seed of the path index's hash (core/path-index.ts): it changes no result, only where paths sit
+   * in the index, so a member passes a random one and nobody can pick paths that all collide; default 0
+   */
+  readonly indexSeed?: number;
 }
 
 export const DEFAULT_CONFIG: CoreConfig = { maxDataBytes: 1024 * 1024 };
