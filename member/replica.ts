@@ -9,6 +9,14 @@ import type { Applied, Txn } from "../core/records.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { LogEntry } from "./log.ts";
 
+/**
+ * A fresh seed for a tree's path index (core/path-index.ts), so that nobody can choose in advance paths
+ * that collide in this member's index.
+ */
+export function randomIndexSeed(): number {
+  return crypto.getRandomValues(new Int32Array(1))[0]!;
+}
+
 interface Waiter {
   readonly at: number;
   readonly resolve: () => void;
@@ -26,7 +34,7 @@ export class Replica {
   /** called with each applied txn's result, in log order */
   onApplied: (applied: Applied, txn: Txn) => void = () => {};
 
-  constructor(tree: DataTree = new DataTree(), seq = 0, epoch = 0) {
+  constructor(tree: DataTree = new DataTree({ indexSeed: randomIndexSeed() }), seq = 0, epoch = 0) {
     this.#tree = tree;
     this.#seq = seq;
     this.#epoch = Math.max(epoch, epochOf(tree.lastZxid));

@@ -11,6 +11,7 @@ import { type ObjectStore, Objm } from "@nats-io/obj";
 import { isZkError } from "../core/errors.ts";
 import type { DataTree } from "../core/index.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../core/index.ts";
+import { randomIndexSeed } from "./replica.ts";
 
 export interface SnapshotRef {
   readonly name: string;
@@ -59,7 +60,7 @@ export class SnapshotStore {
       const ref = refs[i]!;
       const bytes = await this.#os.getBlob(ref.name);
       if (bytes === null) continue;
-      const tree = deserializeSnapshot(bytes);
+      const tree = deserializeSnapshot(bytes, { indexSeed: randomIndexSeed() });
       if (!isZkError(tree)) return { ref, tree };
     }
     return undefined;
