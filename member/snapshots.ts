@@ -85,7 +85,9 @@ export class SnapshotStore {
     const oldest = keep[0];
     if (oldest === undefined) return;
     const jsm = await jetstreamManager(this.#nc);
-    // Purging below oldest.seq + 1 keeps every entry after the oldest kept snapshot.
-    await jsm.streams.purge(this.#logStream, { seq: oldest.seq + 1 });
+    // Purging below oldest.seq keeps every entry after the oldest kept snapshot, and its own entry too:
+    // that may be the leader's last append, which its next append expects to find on its subject (an
+    // idle leader would otherwise be refused and step down after every snapshot taken at the tip).
+    await jsm.streams.purge(this.#logStream, { seq: oldest.seq });
   }
 }

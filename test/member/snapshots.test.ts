@@ -1,7 +1,9 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
+import { DataTree } from "../../core/index.ts";
 import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
+import { ensureLogStream, LogWriter } from "../../member/log.ts";
 import type { Member } from "../../member/member.ts";
 import { SnapshotStore } from "../../member/snapshots.ts";
 import { natsServer } from "../fixtures/nats.ts";
@@ -39,7 +41,8 @@ describe("snapshots", () => {
         refs = await store.list();
       expect(refs).toHaveLength(1);
       const first = (await jsm.streams.info("NZK_LOG")).state.first_seq;
-      expect(first).toBe(refs[0]!.seq + 1);
+      // The snapshot's own entry stays: a leader idle at the tip still finds its last append there.
+      expect(first).toBe(refs[0]!.seq);
 
       const restarted = await startMember(nats.url, "m3", policy);
       members.push(restarted);
@@ -52,5 +55,23 @@ describe("snapshots", () => {
     } finally {
       for (const m of members) await m.close();
     }
+  });
+
+  it("taken at the leader's last append, leave that append in the log, so the leader's next append is accepted", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    await ensureLogStream(nc, {
+      stream: "NZK_LOG",
+      subject: "nzk.log",
+      replicas: 1,
+      maxMsgBytes: 1024 * 1024,
+    });
+    const store = await SnapshotStore.open(nc, "nzk-snapshots", 1, "NZK_LOG");
+    const leader = new LogWriter(nc, "nzk.log", 0, 1, 5000);
+    await leader.append({ kind: "epoch", epoch: 1, leader: "a" });
+    const tip = await leader.append({ kind: "txns", lastZxid: 2 ** 32 + 1, data: bytes("x") });
+    // An idle leader: a snapshot at the tip, with only itself kept, so the purge reaches the tip.
+    await store.save(new DataTree(), tip, 1, 1);
+    expect(await leader.append({ kind: "txns", lastZxid: 2 ** 32 + 2, data: bytes("y") })).toBe(tip + 1);
   });
 });
