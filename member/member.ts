@@ -124,6 +124,7 @@ export class Member implements AsyncDisposable {
 
   /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
   static async start(config: Config, nc: NatsConnection, log: Logger = () => {}): Promise<Member> {
+    const startedAt = performance.now();
     const maxMsgBytes = Math.min(
       nc.info?.max_payload ?? 1024 * 1024,
       config.maxGroupBytes + MESSAGE_OVERHEAD,
@@ -156,7 +157,7 @@ export class Member implements AsyncDisposable {
       log,
       maxMsgBytes - MESSAGE_OVERHEAD,
     );
-    await member.#recover();
+    await member.#recover(startedAt);
     void member.#watchConnection();
     return member;
   }
@@ -181,20 +182,34 @@ export class Member implements AsyncDisposable {
     return [...this.#peers.values()];
   }
 
-  async #recover(): Promise<void> {
+  /** startedAt: when start() began, so the log line's `ms` is the whole join, streams and buckets included */
+  async #recover(startedAt: number): Promise<void> {
     const snap = await this.#snapshots.loadNewest();
     if (snap !== undefined) this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
+    const replayFrom = this.#replica.seq;
+    const replayAt = performance.now();
     this.#startTail();
     const tip = await logTip(this.#jsm, this.config.logStream);
     await this.#replica.waitSeq(tip);
+    const replayMs = performance.now() - replayAt;
     this.#serve();
     await this.#election.watch(() => this.#onLeaderChange());
     this.#ready = true;
     this.#state = nonLeaderState(this.config.role);
+    const memory = process.memoryUsage();
     this.#log("recovered", {
       seq: this.#replica.seq,
       zxid: this.#replica.lastZxid,
       snapshot: snap?.ref.name ?? null,
+      znodes: this.#replica.tree.nodeCount,
+      snapshotBytes: snap?.bytes ?? 0,
+      fetchMs: Math.round(snap?.fetchMs ?? 0),
+      decodeMs: Math.round(snap?.decodeMs ?? 0),
+      replayEntries: this.#replica.seq - replayFrom,
+      replayMs: Math.round(replayMs),
+      ms: Math.round(performance.now() - startedAt),
+      heapMiB: Math.round(memory.heapUsed / 2 ** 20),
+      rssMiB: Math.round(memory.rss / 2 ** 20),
     });
     this.#watch = new LeaderWatch(
       this.nc,

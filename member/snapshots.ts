@@ -20,6 +20,17 @@ export interface SnapshotRef {
   readonly epoch: number;
 }
 
+export interface LoadedSnapshot {
+  readonly ref: SnapshotRef;
+  readonly tree: DataTree;
+  /** the snapshot's size */
+  readonly bytes: number;
+  /** listing the store and reading the snapshot (and any unreadable newer one) */
+  readonly fetchMs: number;
+  /** deserializing it (and any unreadable newer one) */
+  readonly decodeMs: number;
+}
+
 const nameOf = (seq: number): string => `snap-${seq.toString().padStart(16, "0")}`;
 
 export class SnapshotStore {
@@ -53,15 +64,25 @@ export class SnapshotStore {
     return refs.sort((a, b) => a.seq - b.seq);
   }
 
-  /** The newest snapshot that reads back, with its tree; an unreadable one is skipped for an older one. */
-  async loadNewest(): Promise<{ ref: SnapshotRef; tree: DataTree } | undefined> {
+  /**
+   * The newest snapshot that reads back, with its tree; an unreadable one is skipped for an older one.
+   * The times say where a join spends its time: listing and reading the object store, and decoding.
+   */
+  async loadNewest(): Promise<LoadedSnapshot | undefined> {
+    let fetchMs = 0;
+    let decodeMs = 0;
+    let start = performance.now();
     const refs = await this.list();
     for (let i = refs.length - 1; i >= 0; i--) {
       const ref = refs[i]!;
       const bytes = await this.#os.getBlob(ref.name);
+      fetchMs += performance.now() - start;
+      start = performance.now();
       if (bytes === null) continue;
       const tree = deserializeSnapshot(bytes, { indexSeed: randomIndexSeed() });
-      if (!isZkError(tree)) return { ref, tree };
+      decodeMs += performance.now() - start;
+      start = performance.now();
+      if (!isZkError(tree)) return { ref, tree, bytes: bytes.length, fetchMs, decodeMs };
     }
     return undefined;
   }
