@@ -1,37 +1,54 @@
 /**
  * The HTTP layer's cost: getData and create through the HTTP API with 64 concurrent keep-alive
  * clients, next to the same calls made directly on the member's API in the same run, on one member
- * over a local nats-server. The HTTP load comes from a child process (node:http with a keep-alive
- * agent of 64 sockets), so the client does not share the server's event loop.
+ * over a local nats-server (fsync on every append), and next to the floor: a bare node:http server
+ * answering a constant to the same client. The HTTP load comes from a child process, so the client
+ * does not share the server's event loop; it uses undici's Pool, which costs about half as much CPU
+ * per request as node:http's client, leaving more of the machine to the server under test.
+ *
+ * Columns: server CPU is the serving process's CPU time per operation (for the member API rows it
+ * includes the calling loops); txns/append is how many creates the leader group-committed into each
+ * log message, which is what a create's throughput rides on, since each append costs one fsync.
  * Run with `npx tsx bench/http.ts [seconds per row, default 5]`.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { connect } from "@nats-io/transport-node";
+import { Pool } from "undici";
 import { localBackend, serveHttp } from "../functions/index.ts";
 import { startNatsServer } from "../infra/index.ts";
-import { ConfigSchema, type NzkApi, startMember } from "../member/index.ts";
+import { ConfigSchema, type NzkApi, type RunningMember, startMember } from "../member/index.ts";
 
 const CONCURRENCY = 64;
 const NODES = 1000;
 
-interface Row {
-  readonly name: string;
+type Target = "floor" | "get" | "create";
+
+interface Timed {
   readonly ops: number;
   readonly seconds: number;
   readonly latenciesMs: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
+interface Row extends Timed {
+  readonly name: string;
+  readonly serverCpuUs: number;
+  readonly clientCpuUs?: number;
+  readonly txnsPerAppend?: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
 
 /** `CONCURRENCY` loops calling `op` back to back for `seconds`. */
-async function load(name: string, seconds: number, op: (i: number) => Promise<unknown>): Promise<Row> {
+async function load(seconds: number, op: (i: number) => Promise<unknown>): Promise<Timed> {
   const latenciesMs: number[] = [];
   const end = performance.now() + seconds * 1000;
   let n = 0;
@@ -46,70 +63,146 @@ async function load(name: string, seconds: number, op: (i: number) => Promise<un
       }
     }),
   );
-  return { name, ops: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
+  return { ops: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
-// ---- the client process ----
+// ---- the client process: one warm-up second, then "start" on stdout, then the measured row ----
 
-async function client(base: string, what: "get" | "create", seconds: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const url = new URL(base);
-  const call = (method: string, path: string, body?: string): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method,
-          path,
-          agent,
-          headers: body
-            ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) }
-            : {},
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
+async function client(base: string, target: Target, seconds: number): Promise<void> {
+  const pool = new Pool(base, { connections: CONCURRENCY });
+  const call = async (method: "GET" | "POST", path: string, expect: number, body?: string) => {
+    const res = await pool.request({
+      method,
+      path,
+      ...(body === undefined ? {} : { body, headers: { "content-type": "application/json" } }),
     });
+    await res.body.dump();
+    if (res.statusCode !== expect) throw new Error(`${method} ${path} answered ${res.statusCode}`);
+  };
   const op =
-    what === "get"
-      ? async (i: number) => {
-          const status = await call("GET", `/v1/znodes/bench/n${i % NODES}`);
-          if (status !== 200) throw new Error(`GET answered ${status}`);
-        }
-      : async () => {
-          const status = await call(
-            "POST",
-            "/v1/znodes/bench/h-",
-            '{"data":"x","mode":"persistent_sequential"}',
-          );
-          if (status !== 201) throw new Error(`POST answered ${status}`);
-        };
-  await load("warmup", 1, op);
-  const row = await load(what, seconds, op);
-  agent.destroy();
-  process.stdout.write(`${JSON.stringify(row)}\n`);
+    target === "floor"
+      ? () => call("GET", "/", 200)
+      : target === "get"
+        ? (i: number) => call("GET", `/v1/znodes/bench/n${i % NODES}`, 200)
+        : () => call("POST", "/v1/znodes/bench/h-", 201, '{"data":"x","mode":"persistent_sequential"}');
+  await load(1, op);
+  process.stdout.write("start\n");
+  const cpu = process.cpuUsage();
+  const timed = await load(seconds, op);
+  const used = process.cpuUsage(cpu);
+  await pool.close();
+  process.stdout.write(
+    `${JSON.stringify({ ...timed, clientCpuUs: (used.user + used.system) / timed.ops })}\n`,
+  );
 }
 
-function runClient(base: string, what: "get" | "create", seconds: number): Promise<Row> {
+/** Runs the client against `base`, measuring this process's CPU and the log over the client's window. */
+function runClient(
+  base: string,
+  target: Target,
+  seconds: number,
+  running: RunningMember,
+): Promise<Omit<Row, "name">> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), "--client", base, what, String(seconds)],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
+      [...process.execArgv, fileURLToPath(import.meta.url), "--client", base, target, String(seconds)],
+      { stdio: ["ignore", "pipe", "inherit"] },
     );
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(out) as Row) : reject(new Error(`client exited ${code}`)),
-    );
+    let window: { cpu: NodeJS.CpuUsage; seq: number; zxid: number } | undefined;
+    let result: Timed & { clientCpuUs: number };
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line === "start") {
+        const { seq, lastZxid } = running.member.replica;
+        window = { cpu: process.cpuUsage(), seq, zxid: lastZxid };
+      } else result = JSON.parse(line);
+    });
+    child.on("exit", (code) => {
+      if (code !== 0 || window === undefined) return reject(new Error(`client exited ${code}`));
+      const used = process.cpuUsage(window.cpu);
+      const { seq, lastZxid } = running.member.replica;
+      resolve({
+        ...result,
+        serverCpuUs: (used.user + used.system) / result.ops,
+        ...(target === "create" ? { txnsPerAppend: (lastZxid - window.zxid) / (seq - window.seq) } : {}),
+      });
+    });
   });
+}
+
+async function direct(
+  name: string,
+  seconds: number,
+  running: RunningMember,
+  op: (i: number) => Promise<unknown>,
+): Promise<Row> {
+  await load(1, op);
+  const { seq, lastZxid } = running.member.replica;
+  const cpu = process.cpuUsage();
+  const timed = await load(seconds, op);
+  const used = process.cpuUsage(cpu);
+  const after = running.member.replica;
+  const appends = after.seq - seq;
+  return {
+    name,
+    ...timed,
+    serverCpuUs: (used.user + used.system) / timed.ops,
+    ...(appends > 0 ? { txnsPerAppend: (after.lastZxid - lastZxid) / appends } : {}),
+  };
+}
+
+/** The floor: node:http answering a constant, nothing else. */
+function floorServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const body = '{"path":"/","stat":{}}';
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      }),
+    ),
+  );
+}
+
+function print(rows: readonly Row[], seconds: number): void {
+  const cpus = os.cpus();
+  console.log(
+    `\nnzk HTTP API vs the member's API: ${CONCURRENCY} concurrent callers, ${seconds} s a row, ${cpus.length}× ${cpus[0]?.model ?? "cpu"}, node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
+  );
+  console.log(
+    "| operation             |    ops/s |  p50 ms |  p99 ms | server CPU µs/op | client CPU µs/op | txns/append | HTTP share of p50 |",
+  );
+  console.log(
+    "|-----------------------|---------:|--------:|--------:|-----------------:|-----------------:|------------:|------------------:|",
+  );
+  const p50 = new Map<string, number>();
+  for (const row of rows) {
+    const sorted = [...row.latenciesMs].sort((a, b) => a - b);
+    p50.set(row.name, percentile(sorted, 50));
+    const direct = row.name.endsWith("HTTP") ? p50.get(row.name.replace("HTTP", "member API")) : undefined;
+    const mine = percentile(sorted, 50);
+    const share = direct === undefined ? "" : `${Math.max(0, ((mine - direct) / mine) * 100).toFixed(0)}%`;
+    console.log(
+      `| ${row.name.padEnd(21)} | ${(row.ops / row.seconds).toFixed(0).padStart(8)} | ${mine.toFixed(2).padStart(7)} | ${percentile(sorted, 99).toFixed(2).padStart(7)} | ${row.serverCpuUs.toFixed(0).padStart(16)} | ${(row.clientCpuUs?.toFixed(0) ?? "").padStart(16)} | ${(row.txnsPerAppend?.toFixed(1) ?? "").padStart(11)} | ${share.padStart(17)} |`,
+    );
+  }
+  const floor = rows.find((r) => r.name.startsWith("floor"));
+  const get = rows.find((r) => r.name === "getData  HTTP");
+  if (floor !== undefined && get !== undefined)
+    console.log(
+      `\ngetData over HTTP reaches ${((get.ops / get.seconds / (floor.ops / floor.seconds)) * 100).toFixed(0)}% of the node:http floor's rate.`,
+    );
 }
 
 // ---- the server process ----
@@ -119,6 +212,7 @@ async function main(seconds: number): Promise<void> {
   const nats = await startNatsServer({ storeDir: dir, syncAlways: true });
   const nc = await connect({ servers: nats.url });
   const running = await startMember(ConfigSchema.parse({ memberId: "bench" }), nc);
+  const floor = await floorServer();
   try {
     while (running.member.state !== "LEADING") await new Promise((r) => setTimeout(r, 20));
     const api: NzkApi = running.api;
@@ -131,38 +225,20 @@ async function main(seconds: number): Promise<void> {
     await using http = await serveHttp(localBackend(running), { port: 0 });
 
     const rows: Row[] = [];
-    await load("warmup", 1, (i) => api.get(ctx, `/bench/n${i % NODES}`));
-    rows.push(await load("getData  member API", seconds, (i) => api.get(ctx, `/bench/n${i % NODES}`)));
-    rows.push({ ...(await runClient(http.url, "get", seconds)), name: "getData  HTTP" });
-    await load("warmup", 1, () => api.create(ctx, "/bench/d-", { data: "x", mode: "persistent_sequential" }));
+    rows.push({ name: "floor (node:http)", ...(await runClient(floor.url, "floor", seconds, running)) });
     rows.push(
-      await load("create   member API", seconds, () =>
+      await direct("getData  member API", seconds, running, (i) => api.get(ctx, `/bench/n${i % NODES}`)),
+    );
+    rows.push({ name: "getData  HTTP", ...(await runClient(http.url, "get", seconds, running)) });
+    rows.push(
+      await direct("create   member API", seconds, running, () =>
         api.create(ctx, "/bench/d-", { data: "x", mode: "persistent_sequential" }),
       ),
     );
-    rows.push({ ...(await runClient(http.url, "create", seconds)), name: "create   HTTP" });
-
-    console.log(
-      `\nnzk HTTP API vs the member's API: ${CONCURRENCY} concurrent callers, ${seconds} s a row, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}\n`,
-    );
-    console.log("| operation            |    ops/s |  p50 ms |  p99 ms | HTTP share of p50 |");
-    console.log("|----------------------|---------:|--------:|--------:|------------------:|");
-    for (const [i, row] of rows.entries()) {
-      const sorted = [...row.latenciesMs].sort((a, b) => a - b);
-      const p50 = percentile(sorted, 50);
-      const direct =
-        i % 2 === 1
-          ? percentile(
-              [...rows[i - 1]!.latenciesMs].sort((a, b) => a - b),
-              50,
-            )
-          : undefined;
-      const share = direct === undefined ? "" : `${Math.max(0, ((p50 - direct) / p50) * 100).toFixed(0)}%`;
-      console.log(
-        `| ${row.name.padEnd(20)} | ${(row.ops / row.seconds).toFixed(0).padStart(8)} | ${p50.toFixed(2).padStart(7)} | ${percentile(sorted, 99).toFixed(2).padStart(7)} | ${share.padStart(17)} |`,
-      );
-    }
+    rows.push({ name: "create   HTTP", ...(await runClient(http.url, "create", seconds, running)) });
+    print(rows, seconds);
   } finally {
+    await floor.close();
     await running.close();
     await nc.close();
     await nats.stop();
@@ -171,5 +247,5 @@ async function main(seconds: number): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === "--client") await client(args[1]!, args[2] as "get" | "create", Number(args[3]));
+if (args[0] === "--client") await client(args[1]!, args[2] as Target, Number(args[3]));
 else await main(Number(args[0] ?? 5));

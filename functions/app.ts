@@ -5,10 +5,9 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { zkError } from "../core/errors.ts";
 import type { Backend } from "./backend.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, failureResponse } from "./errors.ts";
 import { HttpMetrics } from "./metrics.ts";
 import type { AppEnv, RouteOptions } from "./route.ts";
 import { aclRoutes } from "./routes/acl.ts";
@@ -40,10 +39,10 @@ export function createApp(backend: Backend, options: AppOptions = {}): OpenAPIHo
   const routeOptions: RouteOptions = {
     maxBodyBytes: Math.ceil((maxDataBytes * 4) / 3) + 64 * 1024,
     remoteAddress: options.remoteAddress ?? (() => undefined),
+    metrics,
   };
   const context: RouteContext = { app, backend, options: routeOptions };
 
-  app.use(metrics.middleware());
   znodeRoutes(context);
   childrenRoutes(context);
   aclRoutes(context);
@@ -59,22 +58,18 @@ export function createApp(backend: Backend, options: AppOptions = {}): OpenAPIHo
   serviceRoutes(context);
   operationRoutes(context, metrics, watches);
 
-  app.doc31("/openapi.json", {
+  const openapi = {
     openapi: "3.1.0",
     info: { title: "nzk", version: "1", description: "ZooKeeper's coordination service over HTTP" },
-  });
-  app.notFound((c) =>
-    errorResponse(zkError("BadArguments", `no route ${c.req.method} ${new URL(c.req.url).pathname}`)),
+  };
+  app.get("/openapi.json", (c) =>
+    metrics.serve("GET /openapi.json", () => c.json(app.getOpenAPI31Document(openapi))),
   );
-  app.onError((err) => {
-    // Hono's own refusals (a malformed request it could not route or read) are the client's mistake.
-    if (err instanceof HTTPException && err.status < 500)
-      return errorResponse(zkError("BadArguments", err.message));
-    return errorResponse(zkError("ConnectionLoss", `the request failed on its way: ${describeError(err)}`));
-  });
+  app.notFound((c) =>
+    metrics.serve("unmatched", () =>
+      errorResponse(zkError("BadArguments", `no route ${c.req.method} ${new URL(c.req.url).pathname}`)),
+    ),
+  );
+  app.onError((err) => failureResponse(err));
   return app;
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

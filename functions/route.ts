@@ -7,16 +7,16 @@
  */
 import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { BlankEnv } from "hono/types";
 import { isZkError, type ZkError } from "../core/errors.ts";
 import type { RequestContext } from "../member/index.ts";
-import { badArguments, errorResponse } from "./errors.ts";
+import { badArguments, errorResponse, failureResponse } from "./errors.ts";
+import type { HttpMetrics } from "./metrics.ts";
 import { readJson } from "./request-body.ts";
 import { znodePathOf } from "./url-path.ts";
 import { whoOf } from "./who.ts";
 
-export interface AppEnv {
-  Variables: { route: string };
-}
+export type AppEnv = BlankEnv;
 
 type Method = "get" | "post" | "put" | "delete";
 
@@ -46,6 +46,7 @@ export interface Input<Q extends z.ZodType, B extends z.ZodType> {
 export interface RouteOptions {
   readonly maxBodyBytes: number;
   readonly remoteAddress: (c: Context) => string | undefined;
+  readonly metrics: HttpMetrics;
 }
 
 export function route<Q extends z.ZodType, B extends z.ZodType>(
@@ -60,13 +61,20 @@ export function route<Q extends z.ZodType, B extends z.ZodType>(
     znodePrefix === undefined
       ? [spec.path.replaceAll(/\{(\w+)\}/g, ":$1")]
       : [znodePrefix, `${znodePrefix}/*`].map((p) => p.replaceAll(/\{(\w+)\}/g, ":$1"));
-  app.on(spec.method.toUpperCase(), honoPaths, async (c) => {
-    c.set("route", `${spec.method.toUpperCase()} ${spec.path}`);
-    const input = await parse(c, options, spec, znodePrefix);
-    if (isZkError(input)) return errorResponse(input);
-    const out = await handler(input);
-    return isZkError(out) ? errorResponse(out) : out;
-  });
+  const name = `${spec.method.toUpperCase()} ${spec.path}`;
+  // Most requests carry no query string: its parse (defaults applied) is done once, here.
+  const noQuery = spec.query?.safeParse({});
+  const serve = async (c: Context<AppEnv>): Promise<Response> => {
+    try {
+      const input = await parse(c, options, spec, znodePrefix, noQuery);
+      if (isZkError(input)) return errorResponse(input);
+      const out = await handler(input);
+      return isZkError(out) ? errorResponse(out) : out;
+    } catch (err) {
+      return failureResponse(err);
+    }
+  };
+  app.on(spec.method.toUpperCase(), honoPaths, (c) => options.metrics.serve(name, () => serve(c)));
 }
 
 async function parse<Q extends z.ZodType, B extends z.ZodType>(
@@ -74,6 +82,7 @@ async function parse<Q extends z.ZodType, B extends z.ZodType>(
   options: RouteOptions,
   spec: RouteSpec<Q, B>,
   znodePrefix: string | undefined,
+  noQuery: z.ZodSafeParseResult<z.infer<Q>> | undefined,
 ): Promise<Input<Q, B> | ZkError> {
   const path = znodePrefix === undefined ? "/" : znodePathOf(c.req.url, znodePrefix);
   if (isZkError(path)) return path;
@@ -81,7 +90,8 @@ async function parse<Q extends z.ZodType, B extends z.ZodType>(
   if (isZkError(ctx)) return ctx;
   let query: unknown = {};
   if (spec.query !== undefined) {
-    const parsed = spec.query.safeParse(c.req.query());
+    const parsed =
+      noQuery?.success && !c.req.url.includes("?") ? noQuery : spec.query.safeParse(c.req.query());
     if (!parsed.success)
       return badArguments(`query: ${describe(parsed.error)}`, pathOrUndefined(path, znodePrefix));
     query = parsed.data;
@@ -95,8 +105,7 @@ async function parse<Q extends z.ZodType, B extends z.ZodType>(
       return badArguments(`body: ${describe(parsed.error)}`, pathOrUndefined(path, znodePrefix));
     body = parsed.data;
   }
-  const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) params[name] = value;
+  const params: Record<string, string> = spec.params === undefined ? {} : { ...c.req.param() };
   return { path, params, query: query as z.infer<Q>, body: body as z.infer<B>, ctx, c };
 }
 

@@ -16,6 +16,7 @@ export function znodePathOf(url: string, prefix: string): string | ZkError {
   const rest = pathname.slice(prefix.length);
   if (rest === "" || rest === "/") return "/";
   if (!rest.startsWith("/")) return badArguments(`the URL path does not start with ${prefix}/`);
+  if (!rest.includes("%")) return rest;
   const segments = rest.slice(1).split("/");
   const decoded: string[] = [];
   for (const segment of segments) {
@@ -33,6 +34,8 @@ function rawPathname(url: string): string {
   const afterScheme = url.indexOf("://");
   const start = url.indexOf("/", afterScheme < 0 ? 0 : afterScheme + 3);
   if (start < 0) return "/";
-  const end = url.slice(start).search(/[?#]/);
-  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }

@@ -90,6 +90,7 @@ describe("operations", () => {
     await api.call("POST", "/v1/znodes/metered", {});
     await api.call("GET", "/v1/znodes/metered");
     await api.call("GET", "/v1/znodes/nothing-here");
+    await api.call("GET", "/v2/nowhere");
     const r = await api.app.request("/metrics");
     expect(r.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await r.text();
@@ -98,6 +99,7 @@ describe("operations", () => {
     expect(text).toMatch(
       /nzk_http_request_duration_seconds_count\{route="POST \/v1\/znodes\/\{path\}"\} 1\n/,
     );
+    expect(text).toMatch(/nzk_http_requests_total\{route="unmatched",code="400"\} 1\n/);
     for (const gauge of [
       "nzk_znode_count",
       "nzk_watch_count",
