@@ -51,6 +51,7 @@ export function natsApi(nc: NatsConnection, apiPrefix = "nzk.api", timeoutMs = 1
     sessionInfo: (ctx, sessionId) => call("sessions.info", { ctx, sessionId }),
     auth: (ctx, sessionId, body) => call("sessions.auth", { ctx, sessionId, body }),
     status: () => call("status", {}),
+    dump: () => call("sessions.dump", {}),
   };
 }
 

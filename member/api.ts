@@ -108,6 +108,26 @@ export interface NzkApi {
   ): Promise<Reply<{ sessionId: string; timeoutMs: number; ephemerals: string[] }>>;
   auth(ctx: RequestContext, sessionId: string, body: unknown): Promise<Reply<Empty>>;
   status(): Promise<StatusReport>;
+  /** every session with its timeout, expiry and ephemerals: ZooKeeper's dump */
+  dump(): Promise<Reply<SessionDump>>;
+}
+
+/** A session as ZooKeeper's dump shows it: its SessionTracker entry and its ephemeral nodes. */
+export interface SessionDumpEntry {
+  readonly sessionId: string;
+  readonly timeoutMs: number;
+  /**
+   * when the leader expires it unless it is touched before (epoch ms, the end of its expiry bucket);
+   * only the leader tracks expiry, so a follower's dump has none, as a ZooKeeper learner's
+   */
+  readonly expiresAt?: number;
+  readonly ephemerals: readonly string[];
+}
+
+export interface SessionDump {
+  /** the member that answered */
+  readonly memberId: string;
+  readonly sessions: readonly SessionDumpEntry[];
 }
 
 const fail = (err: ZkError): ErrorJson => errorJson(err);
@@ -354,5 +374,21 @@ export class MemberApi implements NzkApi {
 
   status(): Promise<StatusReport> {
     return memberStatus(this.#member);
+  }
+
+  async dump() {
+    if (!this.#member.ready) return fail(zkError("ConnectionLoss", "this member is still recovering"));
+    // the tracker runs on performance.now(); epoch time is what someone reading the dump can use
+    const epochOffset = Date.now() - performance.now();
+    const sessions = [...this.#tree.sessions()].map((s) => {
+      const due = this.#member.sessionExpiresAt(s.sessionId);
+      return {
+        sessionId: toHex(s.sessionId),
+        timeoutMs: s.timeout,
+        ...(due === undefined ? {} : { expiresAt: Math.round(epochOffset + due) }),
+        ephemerals: this.#tree.ephemeralsOf(s.sessionId).sort(),
+      };
+    });
+    return { memberId: this.#member.config.memberId, sessions };
   }
 }

@@ -8,7 +8,15 @@ import type { Config } from "./config.ts";
 import { type Logger, Member } from "./member.ts";
 import { serveNatsApi } from "./nats-api.ts";
 
-export type { ChildrenOptions, NzkApi, ReadOptions, Reply, RequestContext } from "./api.ts";
+export type {
+  ChildrenOptions,
+  NzkApi,
+  ReadOptions,
+  Reply,
+  RequestContext,
+  SessionDump,
+  SessionDumpEntry,
+} from "./api.ts";
 export { MemberApi } from "./api.ts";
 export type { AclJson, ErrorJson, StatJson } from "./api-json.ts";
 export { type Config, ConfigError, ConfigSchema, loadConfig } from "./config.ts";

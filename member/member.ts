@@ -181,6 +181,10 @@ export class Member implements AsyncDisposable {
   get peers(): readonly MemberPeer[] {
     return [...this.#peers.values()];
   }
+  /** When the session's expiry bucket comes due on this member's clock (performance.now), while it leads. */
+  sessionExpiresAt(sessionId: number): number | undefined {
+    return this.#sessions?.expiresAt(sessionId);
+  }
 
   /** startedAt: when start() began, so the log line's `ms` is the whole join, streams and buckets included */
   async #recover(startedAt: number): Promise<void> {

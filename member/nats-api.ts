@@ -40,6 +40,7 @@ export const API_CALLS: Readonly<Record<string, Handler>> = {
   "sessions.info": (api, r) => api.sessionInfo(r.ctx, r.sessionId),
   "sessions.auth": (api, r) => api.auth(r.ctx, r.sessionId, r.body),
   status: (api) => api.status(),
+  "sessions.dump": (api) => api.dump(),
 };
 
 const encoder = new TextEncoder();

@@ -9,6 +9,8 @@ import { ExpiryQueue } from "../core/zab/index.ts";
 export class SessionTracker {
   readonly #queue: ExpiryQueue<number>;
   readonly #timeouts = new Map<number, number>();
+  /** each session's bucket, for dump (the queue keeps it, but only to poll by) */
+  readonly #expiresAt = new Map<number, number>();
   readonly #onExpire: (sessionId: number) => void;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
@@ -31,20 +33,26 @@ export class SessionTracker {
 
   add(sessionId: number, timeoutMs: number): void {
     this.#timeouts.set(sessionId, timeoutMs);
-    this.#queue.update(sessionId, timeoutMs, this.#now());
+    this.#expiresAt.set(sessionId, this.#queue.update(sessionId, timeoutMs, this.#now()));
   }
 
   /** Pushes the session's expiry out by its timeout; false when the tracker does not know it. */
   touch(sessionId: number): boolean {
     const timeout = this.#timeouts.get(sessionId);
     if (timeout === undefined) return false;
-    this.#queue.update(sessionId, timeout, this.#now());
+    this.#expiresAt.set(sessionId, this.#queue.update(sessionId, timeout, this.#now()));
     return true;
   }
 
   remove(sessionId: number): void {
     this.#timeouts.delete(sessionId);
+    this.#expiresAt.delete(sessionId);
     this.#queue.remove(sessionId);
+  }
+
+  /** When the session's bucket comes due, on the tracker's clock; what ZooKeeper's dump reports. */
+  expiresAt(sessionId: number): number | undefined {
+    return this.#expiresAt.get(sessionId);
   }
 
   #schedule(): void {
@@ -58,6 +66,7 @@ export class SessionTracker {
     for (const sessionId of this.#queue.poll(this.#now())) {
       // Forgotten at once, so a touch racing the closeSession txn fails rather than reviving it.
       this.#timeouts.delete(sessionId);
+      this.#expiresAt.delete(sessionId);
       this.#onExpire(sessionId);
     }
     this.#schedule();
