@@ -1,16 +1,23 @@
 /**
  * A follower's forwarding of writes to the leader. Writes made within one turn of the event loop go
- * as one NATS request, in order, and come back as one reply once all of them committed: under load a
- * follower sends a few messages per log append rather than one per write, as ZooKeeper's learners
- * stream requests over one connection. The leader submits a batch's writes in order, so they usually
- * share one group commit. A turn's writes that would not fit in one NATS message (max_payload) go as
- * several requests, sent in order, so the leader still receives them in order.
+ * as one NATS message, in order; a turn's writes that would not fit in one message (max_payload) go
+ * as several, sent in order, so the leader still receives them in order. The leader answers a batch
+ * as soon as it has prepped it, with each write's zxid (member-links.ts, Proposal), and holds nothing
+ * for it: the writes join its group commit like its own. The follower then answers each write once it
+ * has itself applied that zxid from the log (commit-watch.ts), so the leader's acknowledgement never
+ * travels back as another hop and a client reads its write on the member it wrote through.
+ *
+ * Answers come back on one subscription of this member's, `<apiPrefix>.member.<id>.proposals.>`,
+ * rather than through a NATS request each: a request costs the client a timer and two error objects
+ * with stack traces, more than the rest of forwarding a batch.
  */
-import type { NatsConnection } from "@nats-io/nats-core";
-import type { Caller, WriteRequest } from "../core/records.ts";
-import { isNoResponders } from "./leader-watch.ts";
+import { type Msg, type NatsConnection, nuid, type Subscription } from "@nats-io/nats-core";
+import { zkError } from "../core/errors.ts";
+import type { Applied, Caller, WriteRequest } from "../core/records.ts";
+import { CommitWatch } from "./commit-watch.ts";
 import { memberSubject, type WriteForward, type WriteOutcome, type WriteReply } from "./member-links.ts";
 import { forwardBudget, forwardedBytes } from "./payload.ts";
+import type { Replica } from "./replica.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
 /** "retry": the batch reached no leader (no responders, or the addressee does not lead). */
@@ -22,16 +29,42 @@ interface Queued {
   readonly resolve: (result: ForwardResult) => void;
 }
 
+interface Batch {
+  readonly writes: readonly Queued[];
+  readonly timer: NodeJS.Timeout;
+  answered: boolean;
+  /** the zxids the leader gave the writes, once it answered */
+  readonly zxids: number[];
+  unsettled: number;
+}
+
+export interface ForwarderSettings {
+  readonly apiPrefix: string;
+  /** this member's id: answers come back on its member subjects */
+  readonly memberId: string;
+  /** how long a write may take from being forwarded to being applied here */
+  readonly timeoutMs: number;
+}
+
 export class Forwarder {
   readonly #nc: NatsConnection;
-  readonly #apiPrefix: string;
-  readonly #timeoutMs: number;
+  readonly #settings: ForwarderSettings;
+  readonly #replica: Replica;
   readonly #queues = new Map<string, Queued[]>();
+  readonly #commits = new CommitWatch();
+  readonly #batches = new Map<number, Batch>();
+  /** the subject answers arrive on, followed by the batch number */
+  readonly #replyPrefix: string;
+  readonly #sub: Subscription;
+  #nextBatch = 0;
 
-  constructor(nc: NatsConnection, apiPrefix: string, timeoutMs: number) {
+  constructor(nc: NatsConnection, settings: ForwarderSettings, replica: Replica) {
     this.#nc = nc;
-    this.#apiPrefix = apiPrefix;
-    this.#timeoutMs = timeoutMs;
+    this.#settings = settings;
+    this.#replica = replica;
+    // A token of this process's, so two members misconfigured with one id cannot take each other's answers.
+    this.#replyPrefix = `${memberSubject(settings.apiPrefix, settings.memberId, "proposals")}.${nuid.next()}`;
+    this.#sub = nc.subscribe(`${this.#replyPrefix}.*`, { callback: (_err, msg) => this.#onAnswer(msg) });
   }
 
   send(leaderId: string, caller: Caller, req: WriteRequest): Promise<ForwardResult> {
@@ -46,6 +79,17 @@ export class Forwarder {
     });
   }
 
+  /** Every txn this member applies, in log order. */
+  applied(applied: Applied): void {
+    this.#commits.applied(applied);
+  }
+
+  /** Stops listening for answers; writes still out are told ConnectionLoss by their caller's deadline. */
+  close(): void {
+    this.#sub.unsubscribe();
+    for (const id of [...this.#batches.keys()]) this.#expire(id, new Error("member closing"));
+  }
+
   #flush(leaderId: string): void {
     const queued = this.#queues.get(leaderId) ?? [];
     this.#queues.delete(leaderId);
@@ -55,38 +99,92 @@ export class Forwarder {
     for (const q of queued) {
       const size = forwardedBytes(q.req);
       if (batch.length > 0 && bytes + size > budget) {
-        void this.#send(leaderId, batch);
+        this.#send(leaderId, batch);
         batch = [];
         bytes = 0;
       }
       batch.push(q);
       bytes += size;
     }
-    if (batch.length > 0) void this.#send(leaderId, batch);
+    if (batch.length > 0) this.#send(leaderId, batch);
   }
 
-  async #send(leaderId: string, batch: readonly Queued[]): Promise<void> {
-    const forward: WriteForward = { writes: batch.map(({ caller, req }) => ({ caller, req })) };
-    let reply: WriteReply;
+  #send(leaderId: string, writes: readonly Queued[]): void {
+    const id = ++this.#nextBatch;
+    const timer = setTimeout(
+      () => this.#expire(id, new Error(`no answer within ${this.#settings.timeoutMs} ms`)),
+      this.#settings.timeoutMs,
+    );
+    this.#batches.set(id, { writes, timer, answered: false, zxids: [], unsettled: writes.length });
+    this.#commits.open(id, this.#replica.lastZxid);
+    const forward: WriteForward = { writes: writes.map(({ caller, req }) => ({ caller, req })) };
     try {
-      const msg = await this.#nc.request(
-        memberSubject(this.#apiPrefix, leaderId, "write"),
-        encodeWire(forward),
-        {
-          timeout: this.#timeoutMs,
-        },
-      );
-      reply = decodeWire<WriteReply>(msg.data);
+      this.#nc.publish(memberSubject(this.#settings.apiPrefix, leaderId, "write"), encodeWire(forward), {
+        reply: `${this.#replyPrefix}.${id}`,
+      });
     } catch (err) {
-      for (const q of batch) q.resolve(isNoResponders(err) ? "retry" : (err as Error));
+      this.#expire(id, err as Error);
+    }
+  }
+
+  #onAnswer(msg: Msg): void {
+    const id = Number(msg.subject.slice(this.#replyPrefix.length + 1));
+    const batch = this.#batches.get(id);
+    // Answered after it expired: its writers were already told.
+    if (batch === undefined || batch.answered) return;
+    // nats-server's status for a message with a reply subject that no one subscribes to.
+    const noResponders = msg.data.length === 0 && msg.headers?.code === 503;
+    const reply = noResponders ? undefined : decodeWire<WriteReply>(msg.data);
+    if (reply === undefined || "notLeader" in reply) {
+      this.#settle(id, () => "retry");
       return;
     }
-    if ("notLeader" in reply) {
-      for (const q of batch) q.resolve("retry");
-      return;
-    }
-    batch.forEach((q, i) => {
-      q.resolve(reply.outcomes[i] ?? new Error("the leader answered fewer writes than were sent"));
+    batch.answered = true;
+    const lastZxid = this.#replica.lastZxid;
+    batch.writes.forEach((write, i) => {
+      const proposal = reply.proposals[i];
+      if (proposal === undefined) {
+        this.#settleOne(id, write, new Error("the leader answered fewer writes than were sent"));
+      } else if ("refused" in proposal) {
+        this.#settleOne(id, write, { error: proposal.refused });
+      } else {
+        batch.zxids.push(proposal.zxid);
+        this.#commits.wait(proposal.zxid, lastZxid, (applied) => {
+          if (applied === undefined) {
+            const lost = zkError("ConnectionLoss", "the leadership ended before the write committed");
+            this.#settleOne(id, write, { error: lost });
+          } else {
+            const committed =
+              proposal.failed === undefined ? { applied } : { applied, error: proposal.failed };
+            this.#settleOne(id, write, { committed });
+          }
+        });
+      }
     });
+    this.#commits.close(id);
+  }
+
+  #settleOne(id: number, write: Queued, result: ForwardResult): void {
+    write.resolve(result);
+    const batch = this.#batches.get(id);
+    if (batch === undefined) return;
+    batch.unsettled -= 1;
+    if (batch.unsettled > 0) return;
+    clearTimeout(batch.timer);
+    this.#batches.delete(id);
+  }
+
+  #settle(id: number, result: () => ForwardResult): void {
+    const batch = this.#batches.get(id);
+    if (batch === undefined) return;
+    clearTimeout(batch.timer);
+    this.#batches.delete(id);
+    this.#commits.close(id);
+    for (const zxid of batch.zxids) this.#commits.forget(zxid);
+    for (const write of batch.writes) write.resolve(result());
+  }
+
+  #expire(id: number, err: Error): void {
+    this.#settle(id, () => err);
   }
 }

@@ -3,6 +3,8 @@
  * proposals, given the next zxid, group-committed into the next log message and appended pipelined.
  * A writer is answered only after JetStream acknowledged the message and the leader applied it, and
  * messages are applied strictly in sequence order whatever order the acknowledgements resolve in.
+ * Writes forwarded by followers join the same group commit and pipeline as local ones; their
+ * followers are told the zxid as soon as prep gave it, and learn the commit from their own log tail.
  * Any failed append ends this leadership: everything pending is answered ConnectionLoss (its outcome
  * is unknown, as in ZooKeeper) and the member steps down to learn the truth from the log.
  */
@@ -13,6 +15,7 @@ import type { Applied, Caller, Txn, WriteRequest } from "../core/records.ts";
 import type { CoreConfig } from "../core/tree-view.ts";
 import { GroupCommit, type GroupCommitConfig, ZxidAllocator } from "../core/zab/index.ts";
 import { LogWriter } from "./log.ts";
+import type { Proposal } from "./member-links.ts";
 import { requestBytes, txnBytes } from "./payload.ts";
 import type { Replica } from "./replica.ts";
 
@@ -36,10 +39,31 @@ export interface Committed {
   readonly error?: ZkError;
 }
 
+/** A write before prep: a local writer waits for its commit, a follower only for its proposal. */
+interface Write {
+  readonly caller: Caller;
+  readonly req: WriteRequest;
+  readonly resolve?: (outcome: Committed | ZkError) => void;
+  readonly proposed?: (proposal: Proposal) => void;
+}
+
 interface Pending {
   readonly txn: Txn;
   readonly error: ZkError | undefined;
-  readonly resolve: (outcome: Committed | ZkError) => void;
+  readonly resolve: Write["resolve"];
+}
+
+/** Counters of the broadcast since the leadership began, for benchmarks. */
+export interface BroadcastStats {
+  /** txns messages JetStream acknowledged */
+  readonly appends: number;
+  /** txns in those messages */
+  readonly txns: number;
+  /**
+   * txns messages in flight integrated over time (ms): its increase over an interval, divided by the
+   * interval's length, is the mean number in flight
+   */
+  readonly inFlightMs: number;
 }
 
 type InFlight =
@@ -56,10 +80,15 @@ export class Leader {
   readonly #inFlight = new Map<number, InFlight>();
   readonly #acked = new Set<number>();
   /** writes that arrived while the counter overflowed, waiting for the next epoch */
-  #held: { caller: Caller; req: WriteRequest; resolve: Pending["resolve"] }[] = [];
+  #held: Write[] = [];
   #nextEpoch: ((current: number) => Promise<number | undefined>) | undefined;
   #failure: Error | undefined;
   #pumpScheduled = false;
+  #appends = 0;
+  #txns = 0;
+  #appendsInFlight = 0;
+  #inFlightMs = 0;
+  #inFlightSince = performance.now();
   readonly #onLost: (err: Error) => void;
 
   /**
@@ -105,36 +134,55 @@ export class Leader {
     }
   }
 
-  submit(caller: Caller, req: WriteRequest): Promise<Committed | ZkError> {
-    return new Promise((resolve) => {
-      if (this.#failure !== undefined) {
-        resolve(zkError("ConnectionLoss", "this member is no longer the leader"));
-        return;
-      }
-      // Refused before it gets a zxid: JetStream would refuse the message, and that would end the
-      // leadership for one client's oversized write.
-      if (requestBytes(req) > this.#settings.group.maxBytes) {
-        const path = "path" in req ? req.path : undefined;
-        resolve(zkError("MarshallingError", "the request is larger than a log message can hold", path));
-        return;
-      }
-      if (this.#held.length > 0) {
-        this.#held.push({ caller, req, resolve });
-        return;
-      }
-      this.#propose(caller, req, resolve);
-    });
+  get stats(): BroadcastStats {
+    this.#countInFlight(0);
+    return { appends: this.#appends, txns: this.#txns, inFlightMs: this.#inFlightMs };
   }
 
-  #propose(caller: Caller, req: WriteRequest, resolve: Pending["resolve"]): void {
+  /** A local write: resolves once it committed and was applied here. */
+  submit(caller: Caller, req: WriteRequest): Promise<Committed | ZkError> {
+    return new Promise((resolve) => this.#accept({ caller, req, resolve }));
+  }
+
+  /**
+   * A follower's write: resolves as soon as prep gave it a zxid (at once, unless the counter is
+   * moving to the next epoch). It then joins the group commit like a local write; nothing here waits
+   * for its append, so a follower's batches never hold the pipeline back.
+   */
+  propose(caller: Caller, req: WriteRequest): Promise<Proposal> {
+    return new Promise((proposed) => this.#accept({ caller, req, proposed }));
+  }
+
+  #accept(write: Write): void {
+    if (this.#failure !== undefined) {
+      refuse(write, zkError("ConnectionLoss", "this member is no longer the leader"));
+      return;
+    }
+    // Refused before it gets a zxid: JetStream would refuse the message, and that would end the
+    // leadership for one client's oversized write.
+    if (requestBytes(write.req) > this.#settings.group.maxBytes) {
+      const path = "path" in write.req ? write.req.path : undefined;
+      refuse(write, zkError("MarshallingError", "the request is larger than a log message can hold", path));
+      return;
+    }
+    if (this.#held.length > 0) {
+      this.#held.push(write);
+      return;
+    }
+    this.#prepare(write);
+  }
+
+  #prepare(write: Write): void {
     const next = this.#zxids.next();
     if ("overflow" in next) {
-      this.#held.push({ caller, req, resolve });
+      this.#held.push(write);
       if (this.#held.length === 1) void this.#advanceEpoch();
       return;
     }
+    const { caller, req, resolve, proposed } = write;
     const { txn, error } = this.#preparer.prepare(caller, { zxid: next.zxid, time: Date.now() }, req);
     this.#queue.push({ txn, error, resolve }, txnBytes(txn.body));
+    proposed?.(error === undefined ? { zxid: txn.zxid } : { zxid: txn.zxid, failed: error });
     // Flushing at the end of this turn, not at once, lets the writes that arrive together (the
     // writers just answered, a follower's batch) leave together instead of the first one alone.
     if (!this.#pumpScheduled) {
@@ -158,7 +206,7 @@ export class Leader {
     this.#send({ kind: "epoch", epoch });
     const held = this.#held;
     this.#held = [];
-    for (const h of held) this.#propose(h.caller, h.req, h.resolve);
+    for (const write of held) this.#prepare(write);
   }
 
   #pump(): void {
@@ -178,10 +226,16 @@ export class Leader {
           } as const);
     const seq = this.#writer.last + 1;
     this.#inFlight.set(seq, item);
+    if (item.kind === "txns") this.#countInFlight(1);
     this.#writer.append(record).then(
       (stored) => {
         if (this.#failure !== undefined) return;
-        if (item.kind === "txns") this.#queue.acked();
+        if (item.kind === "txns") {
+          this.#queue.acked();
+          this.#countInFlight(-1);
+          this.#appends += 1;
+          this.#txns += item.group.length;
+        }
         this.#acked.add(stored);
         this.#applyAcked();
         this.#pump();
@@ -205,7 +259,7 @@ export class Leader {
       this.#preparer.release(this.#replica.lastZxid);
       for (let i = 0; i < item.group.length; i++) {
         const p = item.group[i]!;
-        p.resolve(
+        p.resolve?.(
           p.error === undefined ? { applied: results[i]! } : { applied: results[i]!, error: p.error },
         );
       }
@@ -217,18 +271,30 @@ export class Leader {
     this.#failure = err;
     const lost = zkError("ConnectionLoss", `leadership ended: ${err.message}`);
     for (const item of this.#inFlight.values()) {
-      if (item.kind === "txns") for (const p of item.group) p.resolve(lost);
+      if (item.kind === "txns") for (const p of item.group) p.resolve?.(lost);
     }
     this.#inFlight.clear();
-    for (const p of this.#queue.drain()) p.resolve(lost);
-    for (const h of this.#held) h.resolve(lost);
+    for (const p of this.#queue.drain()) p.resolve?.(lost);
+    for (const write of this.#held) refuse(write, lost);
     this.#held = [];
     this.#preparer.reset();
     this.#onLost(err);
+  }
+
+  #countInFlight(change: number): void {
+    const now = performance.now();
+    this.#inFlightMs += this.#appendsInFlight * (now - this.#inFlightSince);
+    this.#inFlightSince = now;
+    this.#appendsInFlight += change;
   }
 
   /** Ends the leadership from outside (lease lost, shutdown). */
   stop(reason: string): void {
     this.#fail(new Error(reason));
   }
+}
+
+function refuse(write: Write, error: ZkError): void {
+  write.resolve?.(error);
+  write.proposed?.({ refused: error });
 }

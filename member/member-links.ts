@@ -1,6 +1,7 @@
 /**
  * The subjects members use among themselves, under the API prefix. Each member listens on its own
- * `…member.<id>.*`; followers ping and forward to the leader's.
+ * `…member.<id>.*`; followers ping and forward to the leader's, and take the leader's answers to their
+ * forwarded writes on their own `…member.<id>.proposals.>`.
  */
 import type { ZkError } from "../core/errors.ts";
 import type { Caller, WriteRequest } from "../core/records.ts";
@@ -9,7 +10,7 @@ import type { Committed } from "./leader.ts";
 export const memberSubject = (
   apiPrefix: string,
   memberId: string,
-  verb: "ping" | "write" | "touch",
+  verb: "ping" | "write" | "touch" | "proposals",
 ): string => `${apiPrefix}.member.${memberId}.${verb}`;
 
 export interface PingRequest {
@@ -28,13 +29,27 @@ export interface PingReply {
 export interface WriteForward {
   readonly writes: readonly { readonly caller: Caller; readonly req: WriteRequest }[];
 }
+/**
+ * What the leader answers for one forwarded write as soon as it has prepped it, before the append:
+ * the follower learns the commit itself from its own log tail, where JetStream delivers only what it
+ * stored, so the leader's acknowledgement never travels back as another hop.
+ */
+export type Proposal =
+  /**
+   * The write commits at zxid, unless this leadership ends first (then no entry with zxid ever reaches
+   * the log). failed is the error prep found: such a write commits as an error txn, as in ZooKeeper.
+   */
+  | { readonly zxid: number; readonly failed?: ZkError }
+  /** refused before it got a zxid (too large for a log message, or the leadership ended): never committed */
+  | { readonly refused: ZkError };
+/** How a forwarded write ended, as the follower that forwarded it applied it. */
 export type WriteOutcome =
   | { readonly committed: Committed }
-  /** not committed at all (the leader lost its leadership meanwhile): the outcome is unknown */
+  /** not committed (refused), or its outcome is unknown (ConnectionLoss: the leadership ended meanwhile) */
   | { readonly error: ZkError };
 export type WriteReply =
-  /** one outcome per forwarded write, in order */
-  | { readonly outcomes: readonly WriteOutcome[] }
+  /** one proposal per forwarded write, in order */
+  | { readonly proposals: readonly Proposal[] }
   /** the addressee does not lead: nothing was prepped, so the sender may try the new leader */
   | { readonly notLeader: true };
 

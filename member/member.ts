@@ -15,7 +15,7 @@ import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream, lastPublishedZxid } from "./events.ts";
 import { Forwarder } from "./forwarder.ts";
-import { type Committed, Leader } from "./leader.ts";
+import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
 import {
@@ -118,7 +118,11 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
-    this.#forwarder = new Forwarder(nc, config.apiPrefix, config.requestTimeoutMs);
+    this.#forwarder = new Forwarder(
+      nc,
+      { apiPrefix: config.apiPrefix, memberId: config.memberId, timeoutMs: config.requestTimeoutMs },
+      this.#replica,
+    );
     this.#events = config.events ? new EventPublisher(nc, config.eventPrefix) : undefined;
   }
 
@@ -184,6 +188,10 @@ export class Member implements AsyncDisposable {
   /** When the session's expiry bucket comes due on this member's clock (performance.now), while it leads. */
   sessionExpiresAt(sessionId: number): number | undefined {
     return this.#sessions?.expiresAt(sessionId);
+  }
+  /** The broadcast's counters while this member leads, for benchmarks. */
+  get broadcastStats(): BroadcastStats | undefined {
+    return this.#leader?.stats;
   }
 
   /** startedAt: when start() began, so the log line's `ms` is the whole join, streams and buckets included */
@@ -335,8 +343,7 @@ export class Member implements AsyncDisposable {
     while (this.#trying) await this.#waiting.wait(ticket);
     const leader = this.#leader;
     if (this.#state !== "LEADING" || leader === undefined) return { notLeader: true };
-    const outs = await Promise.all(fwd.writes.map((w) => leader.submit(w.caller, w.req)));
-    return { outcomes: outs.map((out) => (isZkError(out) ? { error: out } : { committed: out })) };
+    return { proposals: await Promise.all(fwd.writes.map((w) => leader.propose(w.caller, w.req))) };
   }
 
   /** Called for every write of the election key: claims, and the leader's lease renewals. */
@@ -483,6 +490,7 @@ export class Member implements AsyncDisposable {
       this.sessionAuth.forget(r.sessionId).catch(() => {});
     }
     this.#events?.applied(applied.zxid, applied.events);
+    this.#forwarder.applied(applied);
     this.#snapshotter?.applied();
   }
 
@@ -671,6 +679,7 @@ export class Member implements AsyncDisposable {
     this.sessionAuth.close();
     this.#events?.close();
     for (const s of this.#subs) s.unsubscribe();
+    this.#forwarder.close();
     for (const wake of this.#leaderChanged) wake();
     this.#waiting.release();
   }
