@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { zkError } from "../core/errors.ts";
 import type { Backend } from "./backend.ts";
 import { errorResponse, failureResponse } from "./errors.ts";
+import { HeldWatches } from "./held-watches.ts";
 import { HttpMetrics } from "./metrics.ts";
 import type { AppEnv, RouteOptions } from "./route.ts";
 import { aclRoutes } from "./routes/acl.ts";
@@ -49,7 +50,7 @@ export function createApp(backend: Backend, options: AppOptions = {}): OpenAPIHo
   multiRoutes(context);
   syncRoutes(context);
   sessionRoutes(context);
-  const watches = { count: 0 };
+  const watches = new HeldWatches();
   eventRoutes(context, {
     sseBufferEvents: options.sseBufferEvents ?? 1024,
     maxWatchMs: options.maxWatchMs ?? 10 * 60_000,

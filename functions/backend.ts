@@ -16,6 +16,24 @@ export interface LocalStats {
   readonly sessionCount: number;
 }
 
+/**
+ * Another listener of this process whose clients hold connections and watches: the ZooKeeper port
+ * beside a member (its ZkServer.stats() has this shape). cons lists its connections; wchs counts its
+ * watches.
+ */
+export interface PortReport {
+  readonly connections: readonly {
+    /** "address:port" */
+    readonly remote: string;
+    readonly sessionId: number;
+    readonly timeoutMs: number;
+    readonly outstanding: number;
+    readonly received: number;
+    readonly sent: number;
+  }[];
+  readonly watches: { readonly connections: number; readonly paths: number; readonly total: number };
+}
+
 export interface Backend {
   readonly api: NzkApi;
   readonly nc: NatsConnection;
@@ -24,6 +42,8 @@ export interface Backend {
   readonly eventsStream?: string;
   /** present when a member runs in this process */
   readonly localStats?: () => LocalStats;
+  /** the other listeners of this process, when a member runs in it */
+  readonly ports?: () => readonly PortReport[];
 }
 
 export type WatchType = "data" | "exists" | "children";

@@ -13,7 +13,7 @@ export interface ServerStats extends Partial<LocalStats> {
   readonly lastZxid: number;
   readonly logLag: number;
   readonly ready: boolean;
-  /** one-shot watches and event streams this handler instance is serving */
+  /** the watches this process holds: this handler's long polls and streams, the ZooKeeper port's */
   readonly watchCount: number;
   /** requests this handler instance is serving */
   readonly outstandingRequests: number;

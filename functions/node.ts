@@ -12,6 +12,7 @@ import type { RunningMember } from "../member/index.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import type { Backend } from "./backend.ts";
 import { badArguments, errorResponse } from "./errors.ts";
+import type { ZkServer } from "./zookeeper/index.ts";
 
 export interface HttpServerOptions extends Omit<AppOptions, "remoteAddress"> {
   readonly hostname?: string;
@@ -27,8 +28,13 @@ export interface HttpServer extends AsyncDisposable {
 
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
 
+export interface LocalBackendOptions {
+  /** the ZooKeeper port serving this member, once it listens */
+  readonly zookeeper?: () => ZkServer | undefined;
+}
+
 /** The Backend of a member running in this process. */
-export function localBackend({ member, api }: RunningMember): Backend {
+export function localBackend({ member, api }: RunningMember, options: LocalBackendOptions = {}): Backend {
   return {
     api,
     nc: member.nc,
@@ -43,6 +49,10 @@ export function localBackend({ member, api }: RunningMember): Backend {
         ephemeralsCount += tree.ephemeralsOf(s.sessionId).length;
       }
       return { znodeCount: tree.nodeCount, sessionCount, ephemeralsCount };
+    },
+    ports: () => {
+      const zk = options.zookeeper?.();
+      return zk === undefined ? [] : [zk.stats()];
     },
   };
 }

@@ -83,9 +83,11 @@ async function main(): Promise<void> {
     log("info", msg, { memberId: config.memberId, ...fields }),
   );
   const { member } = running;
-  handle = nodeFetch(localBackend(running), { maxDataBytes: config.maxDataBytes });
-  // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients.
-  const zk =
+  // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients;
+  // the HTTP API's cons and wchs report its connections and watches too.
+  let zk: ZkServer | undefined;
+  handle = nodeFetch(localBackend(running, { zookeeper: () => zk }), { maxDataBytes: config.maxDataBytes });
+  zk =
     config.zkPort === 0
       ? undefined
       : await ZkServer.listen(memberBackend(member), { host: config.host, port: config.zkPort });

@@ -10,6 +10,7 @@ import { isZkError, zkError } from "../../core/errors.ts";
 import type { WatchEvent } from "../../core/records.ts";
 import { parseId, toHex } from "../../core/zxid.ts";
 import { badArguments } from "../errors.ts";
+import type { HeldWatches } from "../held-watches.ts";
 import { route } from "../route.ts";
 import { errorResponses, json, ZnodePathParam } from "../schemas/common.ts";
 import { EventsQuery, WatchEventOut, WatchQuery } from "../schemas/events.ts";
@@ -19,8 +20,8 @@ import { type RouteContext, validZnode } from "./context.ts";
 export interface EventRouteOptions {
   readonly sseBufferEvents: number;
   readonly maxWatchMs: number;
-  /** how many watches and streams this instance is serving now */
-  readonly watches: { count: number };
+  /** the watches and streams this instance is serving now */
+  readonly watches: HeldWatches;
 }
 
 const tags = ["watches"];
@@ -49,14 +50,21 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
       if (invalid) return invalid;
       const timeoutMs = Math.min(query.timeoutMs ?? 30_000, limits.maxWatchMs);
       const after = query.zxid === undefined ? undefined : parseId(query.zxid);
-      limits.watches.count++;
+      const held = limits.watches.hold({
+        kind: query.type,
+        path,
+        recursive: false,
+        token: ctx.token,
+        remote: ctx.remoteAddress,
+        lastZxid: after,
+      });
       const event = await oneShotWatch(backend, ctx, {
         path,
         type: query.type,
         after,
         timeoutMs,
         signal: c.req.raw.signal,
-      }).finally(() => limits.watches.count--);
+      }).finally(held.end);
       if (isZkError(event)) return event;
       if (event === undefined) return c.body(null, 204);
       return c.json(eventJson(event));
@@ -78,7 +86,7 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         ...errorResponses,
       },
     },
-    async ({ path, query, c }) => {
+    async ({ path, query, ctx, c }) => {
       const invalid = validZnode(path);
       if (invalid) return invalid;
       const resumeFrom = query.since ?? c.req.header("last-event-id");
@@ -99,14 +107,21 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         abort.abort();
         return zkError("ConnectionLoss", `the events stream is unreachable: ${(err as Error).message}`, path);
       }
-      limits.watches.count++;
+      const held = limits.watches.hold({
+        kind: "stream",
+        path,
+        recursive: query.recursive === "true",
+        token: ctx.token,
+        remote: ctx.remoteAddress,
+        lastZxid: since,
+      });
       return streamSSE(c, async (stream) => {
         stream.onAbort(() => abort.abort());
         try {
-          await serve(stream, events, path, since, limits.sseBufferEvents);
+          await serve(stream, events, path, since, limits.sseBufferEvents, held.sent);
         } finally {
           abort.abort();
-          limits.watches.count--;
+          held.end();
         }
       });
     },
@@ -120,6 +135,7 @@ async function serve(
   path: string,
   since: number | undefined,
   buffer: number,
+  sent: () => void,
 ): Promise<void> {
   const queue = new BoundedQueue<WatchEvent>(buffer);
   let lastSent = since;
@@ -152,6 +168,7 @@ async function serve(
       event: next.type,
       data: JSON.stringify(eventJson(next)),
     });
+    sent();
     lastSent = next.zxid;
   }
   await pump.catch(() => {});

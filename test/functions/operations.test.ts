@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../functions/routes/operations.ts";
+import { COMMANDS } from "../../functions/commands.ts";
 import { type Api, startApi } from "./harness.ts";
 
 let api: Api;

@@ -3,6 +3,7 @@
  * NATS, on different ports, serve one registry.
  */
 import { describe, expect, it } from "vitest";
+import { parseId } from "../../core/zxid.ts";
 import { natsBackend } from "../../functions/nats-api-client.ts";
 import { localBackend, serveHttp } from "../../functions/node.ts";
 import { startApi } from "./harness.ts";
@@ -46,6 +47,10 @@ describe("two handler instances", () => {
       expect(
         (await call(a.url, "GET", `/v1/sessions/${s.body.sessionId}`, undefined, h)).body.ephemerals,
       ).toEqual(["/mine"]);
+      // the stateless instance's dump is the member's, over NATS
+      const dump = (await call(b.url, "GET", "/commands/dump")).body;
+      expect(dump.session_id_to_ephemeral_paths).toEqual({ [String(parseId(s.body.sessionId))]: ["/mine"] });
+      expect(Object.values(dump.expiry_time_to_session_ids).flat()).toContain(parseId(s.body.sessionId));
       const err = await call(b.url, "GET", "/v1/znodes/absent");
       expect([err.status, err.body.error.code]).toEqual([404, "NoNode"]);
       const multiFail = await call(b.url, "POST", "/v1/multi", {
