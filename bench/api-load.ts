@@ -1,6 +1,7 @@
 /**
  * Load on the member NATS API from a process of its own, as edge handlers would put it: `writers`
- * concurrent loops of 100-byte creates or setData for `seconds`; prints one JSON line with the result.
+ * concurrent loops of 100-byte creates or setData for `seconds`; prints one JSON line with the result
+ * and the CPU time this process spent meanwhile (loadCpuMs).
  * Run: npx tsx bench/api-load.ts <nats url> <create|set> <writers> <seconds> <tag>
  *
  * Requests go out as publishes with a reply subject under one inbox subscription of this process's,
@@ -71,6 +72,5 @@ const row = await measure(seconds, what, writers, (w, i) =>
     : api.call("set", { path: `/set-${tag}-${w}`, body: { data } }),
 );
 const used = process.cpuUsage(cpu);
-process.stderr.write(`api-load: ${Math.round((used.user + used.system) / (seconds * 10_000))}% CPU\n`);
 await nc.close();
-process.stdout.write(`${JSON.stringify(row)}\n`);
+process.stdout.write(`${JSON.stringify({ ...row, loadCpuMs: (used.user + used.system) / 1000 })}\n`);

@@ -8,9 +8,14 @@
  * - through a follower: a second member runs as its own process (`npm start` joining this NATS) and is
  *   reached over the NATS API, as an edge handler reaches it; it forwards to the leader and answers
  *   once it applied the write itself.
- * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight]
+ * Each row also shows, from the leader's own counters, how many txns one log message carried and how
+ * many appends were in flight on average, and the CPU time the row cost per write in every process
+ * involved (nats-server, leader, follower, load), read from /proc.
+ * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight] [events: on|off]
+ * ("off" turns watch events off on both members, to show what they cost)
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +33,27 @@ import { measure, type Row } from "./measure.ts";
 
 const seconds = Number(process.argv[2] ?? 3);
 const maxInFlight = Number(process.argv[3] ?? ConfigSchema.parse({}).maxInFlight);
+const events = process.argv[4] !== "off";
 const payload = new Uint8Array(100).fill(120);
+
+/** A row with what the leader's counters and the processes' CPU time said while it ran. */
+interface Measured extends Row {
+  txnsPerAppend?: number;
+  appendsInFlight?: number;
+  /** nats-server, leader (with the in-process load of the leader rows), follower, load process */
+  cpuUsPerOp?: number[];
+}
+
+/** CPU time (user + system) a process has used, in ms; Linux's /proc, undefined elsewhere. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime, in clock ticks of 10 ms
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 async function rawBound(url: string): Promise<Row> {
   const nc = await connect({ servers: url });
@@ -46,7 +71,12 @@ async function rawBound(url: string): Promise<Row> {
 }
 
 /** Runs bench/api-load.ts against the NATS API, which only the follower serves (the leader here does not). */
-async function apiLoad(url: string, call: "create" | "set", writers: number, tag: string): Promise<Row> {
+async function apiLoad(
+  url: string,
+  call: "create" | "set",
+  writers: number,
+  tag: string,
+): Promise<Row & { loadCpuMs: number }> {
   const script = fileURLToPath(new URL("./api-load.ts", import.meta.url));
   const proc = spawn(
     process.execPath,
@@ -61,13 +91,20 @@ async function apiLoad(url: string, call: "create" | "set", writers: number, tag
   });
   const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
   if (code !== 0) throw new Error(`api-load exited with ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1)!) as Row;
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Row & { loadCpuMs: number };
 }
 
 async function startFollower(url: string) {
   const main = fileURLToPath(new URL("../member/main.ts", import.meta.url));
   const proc = spawn(process.execPath, ["--import", "tsx", main], {
-    env: { ...process.env, NATS_URL: url, NZK_MEMBER_ID: "follower", NZK_HTTP_PORT: "0", NZK_ZK_PORT: "0" },
+    env: {
+      ...process.env,
+      NATS_URL: url,
+      NZK_MEMBER_ID: "follower",
+      NZK_HTTP_PORT: "0",
+      NZK_ZK_PORT: "0",
+      NZK_EVENTS: String(events),
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +116,20 @@ async function startFollower(url: string) {
   return proc;
 }
 
+function cpuColumn(us: number[] | undefined): string {
+  if (us === undefined) return "";
+  const total = us.reduce((a, b) => a + b, 0);
+  return `${Math.round(total)} (${us.map((v) => Math.round(v)).join(" + ")})`;
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-"));
   const server = await startNatsServer({ storeDir: dir, syncAlways: true });
@@ -86,28 +137,52 @@ async function main(): Promise<void> {
     const raw = await rawBound(server.url);
     const nc = await connect({ servers: server.url, name: "leader" });
     const leader = await Member.start(
-      ConfigSchema.parse({ memberId: "leader", snapshotEveryTxns: 10_000_000, maxInFlight }),
+      ConfigSchema.parse({ memberId: "leader", snapshotEveryTxns: 10_000_000, maxInFlight, events }),
       nc,
     );
     while (leader.state !== "LEADING") await new Promise((r) => setTimeout(r, 10));
     const follower = await startFollower(server.url);
+    /** Runs a row, and adds the leader's counters and the CPU every process spent on it. */
+    const withCounters = async (run: () => Promise<Row & { loadCpuMs?: number }>): Promise<Measured> => {
+      const pids = [server.pid, process.pid, follower.pid!];
+      const cpu0 = pids.map(cpuMs);
+      const stats0 = leader.broadcastStats;
+      const t0 = performance.now();
+      const row = await run();
+      const ms = performance.now() - t0;
+      const stats1 = leader.broadcastStats;
+      const out: Measured = { ...row };
+      const spent = pids.map((pid, i) => {
+        const now = cpuMs(pid);
+        return now === undefined || cpu0[i] === undefined ? undefined : now - cpu0[i];
+      });
+      if (row.loadCpuMs !== undefined) spent.push(row.loadCpuMs);
+      if (spent.every((v) => v !== undefined)) out.cpuUsPerOp = spent.map((v) => (v * 1000) / row.ops);
+      if (stats0 !== undefined && stats1 !== undefined && stats1.appends > stats0.appends) {
+        out.txnsPerAppend = (stats1.txns - stats0.txns) / (stats1.appends - stats0.appends);
+        out.appendsInFlight = (stats1.inFlightMs - stats0.inFlightMs) / ms;
+      }
+      return out;
+    };
     const anyone = { sessionId: 0, auth: [] };
     const direct = async (req: WriteRequest): Promise<void> => {
       const out = await leader.write(anyone, req);
       if (isZkError(out) || out.error !== undefined) throw new Error(JSON.stringify(out));
     };
-    const rows: Row[] = [raw];
+    const rows: Measured[] = [raw];
     for (const writers of [1, 64]) {
       const tag = `leader-${writers}`;
       rows.push(
-        await measure(seconds, "create via leader", writers, (w, i) =>
-          direct({
-            op: "create",
-            path: `/${tag}-${w}-${i}`,
-            data: payload,
-            acl: OPEN_ACL_UNSAFE,
-            mode: "persistent",
-          }),
+        await withCounters(() =>
+          measure(seconds, "create via leader", writers, (w, i) =>
+            direct({
+              op: "create",
+              path: `/${tag}-${w}-${i}`,
+              data: payload,
+              acl: OPEN_ACL_UNSAFE,
+              mode: "persistent",
+            }),
+          ),
         ),
       );
       for (let w = 0; w < writers; w++) {
@@ -120,26 +195,31 @@ async function main(): Promise<void> {
         });
       }
       rows.push(
-        await measure(seconds, "setData via leader", writers, (w) =>
-          direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
+        await withCounters(() =>
+          measure(seconds, "setData via leader", writers, (w) =>
+            direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
+          ),
         ),
       );
     }
     // The load on the follower comes from a process of its own, so the leader here is not its client.
     for (const writers of [1, 64]) {
-      rows.push(await apiLoad(server.url, "create", writers, `follower-${writers}`));
-      rows.push(await apiLoad(server.url, "set", writers, `follower-${writers}`));
+      rows.push(await withCounters(() => apiLoad(server.url, "create", writers, `follower-${writers}`)));
+      rows.push(await withCounters(() => apiLoad(server.url, "set", writers, `follower-${writers}`)));
     }
     follower.kill("SIGINT");
     await leader.close();
     console.log(
-      `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, ${maxInFlight} appends in flight\n`,
+      `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, at most ${maxInFlight} appends in flight, watch events ${events ? "on" : "off"}, load average ${loadAverage()}\n`,
     );
-    console.log("| path | writers | ops/s | × raw | p50 ms | p99 ms |");
-    console.log("|---|---:|---:|---:|---:|---:|");
+    console.log(
+      "| path | writers | ops/s | × raw | p50 ms | p99 ms | txns/append | appends in flight | CPU µs/op (nats + leader + follower [+ load]) |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    const fixed = (v: number | undefined, digits: number) => (v === undefined ? "" : v.toFixed(digits));
     for (const r of rows) {
       console.log(
-        `| ${r.what} | ${r.writers} | ${Math.round(r.opsPerSec)} | ${(r.opsPerSec / raw.opsPerSec).toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+        `| ${r.what} | ${r.writers} | ${Math.round(r.opsPerSec)} | ${(r.opsPerSec / raw.opsPerSec).toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${fixed(r.txnsPerAppend, 1)} | ${fixed(r.appendsInFlight, 2)} | ${cpuColumn(r.cpuUsPerOp)} |`,
       );
     }
   } finally {
