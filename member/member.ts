@@ -547,9 +547,7 @@ export class Member implements AsyncDisposable {
         continue;
       }
       if ("error" in reply) return reply.error;
-      const { zxid } = reply.committed.applied;
-      const applied = await within(this.#replica.waitZxid(zxid), Math.max(1, deadline - performance.now()));
-      if (!applied) return zkError("ConnectionLoss", "committed, but not yet applied here");
+      // The forwarder answers only once this member applied the write itself (read-your-writes).
       return reply.committed;
     }
   }
