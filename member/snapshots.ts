@@ -7,7 +7,7 @@
  */
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { type ObjectStore, Objm } from "@nats-io/obj";
+import { type ObjectStore, Objm, setSha256Backend } from "@nats-io/obj";
 import { isZkError } from "../core/errors.ts";
 import type { DataTree } from "../core/index.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../core/index.ts";
@@ -31,6 +31,13 @@ export interface LoadedSnapshot {
   readonly decodeMs: number;
 }
 
+/**
+ * Chunks of 1 MiB (the store lowers this to the server's max_payload when that is smaller) rather than
+ * the default 128 KiB: each chunk is a message the server fsyncs before the next is sent, and a million
+ * znodes' 200 MiB snapshot is 200 of them instead of 1,700, saved in about half the time.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+
 const nameOf = (seq: number): string => `snap-${seq.toString().padStart(16, "0")}`;
 
 export class SnapshotStore {
@@ -50,6 +57,9 @@ export class SnapshotStore {
     replicas: number,
     logStream: string,
   ): Promise<SnapshotStore> {
+    // The object store checks every object with SHA-256, by default in JavaScript: 8 s of CPU for a
+    // 200 MiB snapshot (a million znodes) where node:crypto takes 0.3 s. Process-wide; members run on Node.
+    setSha256Backend("native");
     const os = await new Objm(nc).create(bucket, { replicas, storage: "file" });
     return new SnapshotStore(nc, os, logStream);
   }
@@ -92,7 +102,11 @@ export class SnapshotStore {
     const bytes = serializeSnapshot(tree);
     const ref = { name: nameOf(seq), seq, zxid: tree.lastZxid, epoch };
     await this.#os.putBlob(
-      { name: ref.name, metadata: { seq: String(seq), zxid: String(ref.zxid), epoch: String(epoch) } },
+      {
+        name: ref.name,
+        metadata: { seq: String(seq), zxid: String(ref.zxid), epoch: String(epoch) },
+        options: { max_chunk_size: CHUNK_BYTES },
+      },
       bytes,
     );
     await this.trim(kept);
