@@ -8,7 +8,10 @@
  *
  * Columns: server CPU is the serving process's CPU time per operation (for the member API rows it
  * includes the calling loops); txns/append is how many creates the leader group-committed into each
- * log message, which is what a create's throughput rides on, since each append costs one fsync.
+ * log message (each append costs one fsync). The HTTP share is the part of an HTTP operation's
+ * latency (p50) and of its server CPU that the same operation on the member API does not spend: on a
+ * machine whose cores are busy, CPU per operation is what bounds throughput, and it is the steadier
+ * of the two figures when other processes compete for the cores.
  * Run with `npx tsx bench/http.ts [seconds per row, default 5]`.
  */
 import { spawn } from "node:child_process";
@@ -181,20 +184,21 @@ function print(rows: readonly Row[], seconds: number): void {
       .join(" ")}\n`,
   );
   console.log(
-    "| operation             |    ops/s |  p50 ms |  p99 ms | server CPU µs/op | client CPU µs/op | txns/append | HTTP share of p50 |",
+    "| operation             |    ops/s |  p50 ms |  p99 ms | server CPU µs/op | client CPU µs/op | txns/append | HTTP share of p50 | of server CPU |",
   );
   console.log(
-    "|-----------------------|---------:|--------:|--------:|-----------------:|-----------------:|------------:|------------------:|",
+    "|-----------------------|---------:|--------:|--------:|-----------------:|-----------------:|------------:|------------------:|--------------:|",
   );
-  const p50 = new Map<string, number>();
+  const byName = new Map<string, { p50: number; cpu: number }>();
+  const share = (http: number, direct: number | undefined): string =>
+    direct === undefined ? "" : `${Math.max(0, ((http - direct) / http) * 100).toFixed(0)}%`;
   for (const row of rows) {
     const sorted = [...row.latenciesMs].sort((a, b) => a - b);
-    p50.set(row.name, percentile(sorted, 50));
-    const direct = row.name.endsWith("HTTP") ? p50.get(row.name.replace("HTTP", "member API")) : undefined;
-    const mine = percentile(sorted, 50);
-    const share = direct === undefined ? "" : `${Math.max(0, ((mine - direct) / mine) * 100).toFixed(0)}%`;
+    const p50 = percentile(sorted, 50);
+    byName.set(row.name, { p50, cpu: row.serverCpuUs });
+    const direct = row.name.endsWith("HTTP") ? byName.get(row.name.replace("HTTP", "member API")) : undefined;
     console.log(
-      `| ${row.name.padEnd(21)} | ${(row.ops / row.seconds).toFixed(0).padStart(8)} | ${mine.toFixed(2).padStart(7)} | ${percentile(sorted, 99).toFixed(2).padStart(7)} | ${row.serverCpuUs.toFixed(0).padStart(16)} | ${(row.clientCpuUs?.toFixed(0) ?? "").padStart(16)} | ${(row.txnsPerAppend?.toFixed(1) ?? "").padStart(11)} | ${share.padStart(17)} |`,
+      `| ${row.name.padEnd(21)} | ${(row.ops / row.seconds).toFixed(0).padStart(8)} | ${p50.toFixed(2).padStart(7)} | ${percentile(sorted, 99).toFixed(2).padStart(7)} | ${row.serverCpuUs.toFixed(0).padStart(16)} | ${(row.clientCpuUs?.toFixed(0) ?? "").padStart(16)} | ${(row.txnsPerAppend?.toFixed(1) ?? "").padStart(11)} | ${share(p50, direct?.p50).padStart(17)} | ${share(row.serverCpuUs, direct?.cpu).padStart(13)} |`,
     );
   }
   const floor = rows.find((r) => r.name.startsWith("floor"));
