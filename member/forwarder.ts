@@ -8,8 +8,8 @@
  * travels back as another hop and a client reads its write on the member it wrote through.
  *
  * Answers come back on one subscription of this member's, `<apiPrefix>.member.<id>.proposals.>`,
- * rather than through a NATS request each: a request costs the client a timer and two error objects
- * with stack traces, more than the rest of forwarding a batch.
+ * rather than through a NATS request each: nats.js gives every request a timer and creates error
+ * objects with stack traces for it even when it succeeds.
  */
 import { type Msg, type NatsConnection, nuid, type Subscription } from "@nats-io/nats-core";
 import { zkError } from "../core/errors.ts";
