@@ -174,7 +174,9 @@ interface Join {
   recovered: Recovered;
   /** from spawning the process (or calling Member.start) to serving */
   wallMs: number;
+  /** the process's heap as it became ready; the in-process member's, after a full gc */
   heapMiB: number;
+  /** the whole process's, the bench's own included for the in-process member */
   rssMiB: number;
 }
 
@@ -233,7 +235,7 @@ async function joinInProcess(url: string): Promise<Join> {
     recovered,
     wallMs,
     heapMiB: (after.heapUsed - before.heapUsed) / 2 ** 20,
-    rssMiB: (after.rss - before.rss) / 2 ** 20,
+    rssMiB: after.rss / 2 ** 20,
   };
 }
 
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
     await nc.drain();
     console.log(
       `seeded: ${expected.znodes} znodes in ${bulkSeq - 1} log messages (${(bulkMs / 1000).toFixed(1)} s), ` +
-        `snapshot ${ref.name} saved in ${(saveMs / 1000).toFixed(1)} s, ${tailTxns} tail txns appended in ${(tailMs / 1000).toFixed(1)} s`,
+        `snapshot ${ref.name} saved in ${(saveMs / 1000).toFixed(1)} s, ${expected.seq - bulkSeq} tail txns appended in ${(tailMs / 1000).toFixed(1)} s`,
     );
 
     const joins = [await joinAsProcess(server.url), await joinInProcess(server.url)];
@@ -302,7 +304,7 @@ async function main(): Promise<void> {
     }
     table(
       `join: ${expected.znodes.toLocaleString("en-US")} znodes (${DATA_BYTES}-byte data, ${INSTANCES_PER_SERVICE} instances per service), ` +
-        `snapshot ${mib(joins[0]!.recovered.snapshotBytes)} MiB at seq ${saved.seq}, then ${tailTxns.toLocaleString("en-US")} txns one per log message; ` +
+        `snapshot ${mib(joins[0]!.recovered.snapshotBytes)} MiB at seq ${saved.seq}, then ${(expected.seq - saved.seq).toLocaleString("en-US")} txns one per log message; ` +
         `${os.cpus().length} cpus, load average ${loadAtStart} at start, ${load()} at end`,
       [
         "joiner",
@@ -326,13 +328,14 @@ async function main(): Promise<void> {
           String(r.ms),
           j.wallMs.toFixed(0),
           j.how === "process" ? `${r.heapMiB} (no gc)` : `${j.heapMiB.toFixed(0)} (after gc)`,
-          j.how === "process" ? String(r.rssMiB) : `+${j.rssMiB.toFixed(0)}`,
+          j.rssMiB.toFixed(0),
         ];
       }),
     );
     console.log(
       "\nfetch: listing the object store and reading the snapshot; rest: the rest of Member.start (streams, buckets, the tip, the election watch); " +
-        "to serving: from spawning the process (node and tsx start-up included) or calling Member.start until the member is ready",
+        "to serving: from spawning the process (node and tsx start-up included) until it logs 'nzk serving', or from calling Member.start until it resolves; " +
+        "heap: the process's as it became ready (garbage included), the in-process member's after a full gc; rss: the whole process, for in-process the bench's own included",
     );
   } finally {
     await server.stop();
