@@ -142,6 +142,8 @@ class Seeder {
       group = [];
       const data = encodeTxns(txns);
       const seq = this.#writer.append({ kind: "txns", lastZxid: txns.at(-1)!.zxid, data });
+      // awaited in order below; until then a refusal must not end the process before its clean-up
+      seq.catch(() => {});
       queue.push({ seq, txns });
       if (queue.length >= inFlight) await settleOldest();
     };
