@@ -92,16 +92,6 @@ async function main(): Promise<void> {
       ? undefined
       : await ZkServer.listen(memberBackend(member), { host: config.host, port: config.zkPort });
   if (zk !== undefined) log("info", "zookeeper port listening", { address: `${config.host}:${zk.port}` });
-  log("info", "nzk serving", {
-    memberId: config.memberId,
-    role: config.role,
-    state: member.state,
-    http: `http://${config.host}:${config.httpPort}`,
-    nats: natsUrl,
-    apiPrefix: config.apiPrefix,
-    pid: process.pid,
-  });
-
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -116,6 +106,16 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // only once a signal stops it gracefully: whoever waits for this line may signal at once
+  log("info", "nzk serving", {
+    memberId: config.memberId,
+    role: config.role,
+    state: member.state,
+    http: `http://${config.host}:${config.httpPort}`,
+    nats: natsUrl,
+    apiPrefix: config.apiPrefix,
+    pid: process.pid,
+  });
 }
 
 function recoveringApp(member: () => Member | undefined): Fetch {
