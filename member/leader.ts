@@ -183,11 +183,13 @@ export class Leader {
     const { txn, error } = this.#preparer.prepare(caller, { zxid: next.zxid, time: Date.now() }, req);
     this.#queue.push({ txn, error, resolve }, txnBytes(txn.body));
     proposed?.(error === undefined ? { zxid: txn.zxid } : { zxid: txn.zxid, failed: error });
-    // Flushing at the end of this turn, not at once, lets the writes that arrive together (the
-    // writers just answered, a follower's batch) leave together instead of the first one alone.
+    // Flushing once this turn of the event loop has run its I/O callbacks, not at once, lets the
+    // writes that arrive together (the writers just answered, a follower's batch, every HTTP request
+    // read in this poll) leave together instead of the first one alone: after each request's microtasks
+    // would be too early, as each HTTP request is a callback of its own.
     if (!this.#pumpScheduled) {
       this.#pumpScheduled = true;
-      queueMicrotask(() => {
+      setImmediate(() => {
         this.#pumpScheduled = false;
         this.#pump();
       });
