@@ -32,8 +32,8 @@ import { OPEN_ACL_UNSAFE, type Txn, type WriteRequest } from "../core/records.ts
 import { makeZxid } from "../core/zxid.ts";
 import { startNatsServer } from "../infra/index.ts";
 import { ConfigSchema } from "../member/config.ts";
-import { ensureLogStream, LogWriter } from "../member/log.ts";
-import { Member } from "../member/member.ts";
+import { LogWriter } from "../member/log.ts";
+import { ensureMemberLog, Member } from "../member/member.ts";
 import { embeddedMaxPayload } from "../member/payload.ts";
 import { Replica } from "../member/replica.ts";
 import { SnapshotStore } from "../member/snapshots.ts";
@@ -47,8 +47,6 @@ const gc = vm.runInNewContext("gc") as () => void;
 const INSTANCES_PER_SERVICE = 1000;
 const DATA_BYTES = 100;
 const EPOCH = 1;
-/** Member.start's room for headers and framing around a group, so the stream is configured as a member's */
-const MESSAGE_OVERHEAD = 64 * 1024;
 
 const config = ConfigSchema.parse({});
 const encoder = new TextEncoder();
@@ -261,16 +259,7 @@ async function main(): Promise<void> {
   });
   try {
     const nc = await connect({ servers: server.url, name: "seeder" });
-    const maxMsgBytes = Math.min(
-      nc.info?.max_payload ?? 1024 * 1024,
-      config.maxGroupBytes + MESSAGE_OVERHEAD,
-    );
-    await ensureLogStream(nc, {
-      stream: config.logStream,
-      subject: config.logSubject,
-      replicas: config.replicas,
-      maxMsgBytes,
-    });
+    await ensureMemberLog(nc, config);
     const store = await SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream);
     let seeder: Seeder | undefined = new Seeder(new LogWriter(nc, config.logSubject, 0, EPOCH, 60_000));
     await seeder.fence();

@@ -8,6 +8,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { EventType } from "../core/records.ts";
 import type { NzkApi } from "../member/index.ts";
+import type { ConnectionStats } from "./zookeeper/four-letter.ts";
 
 /** Numbers for mntr, srvr and /metrics that only a member in this process can read. */
 export interface LocalStats {
@@ -22,15 +23,7 @@ export interface LocalStats {
  * watches.
  */
 export interface PortReport {
-  readonly connections: readonly {
-    /** "address:port" */
-    readonly remote: string;
-    readonly sessionId: number;
-    readonly timeoutMs: number;
-    readonly outstanding: number;
-    readonly received: number;
-    readonly sent: number;
-  }[];
+  readonly connections: readonly ConnectionStats[];
   readonly watches: { readonly connections: number; readonly paths: number; readonly total: number };
 }
 

@@ -43,6 +43,18 @@ export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 /** Room for headers and the txn codec's framing around the largest znode. */
 const MESSAGE_OVERHEAD = 64 * 1024;
 
+/** Creates (or updates) the log stream as `config` says; returns the largest message it takes. */
+export async function ensureMemberLog(nc: NatsConnection, config: Config): Promise<number> {
+  const maxMsgBytes = Math.min(nc.info?.max_payload ?? 1024 * 1024, config.maxGroupBytes + MESSAGE_OVERHEAD);
+  await ensureLogStream(nc, {
+    stream: config.logStream,
+    subject: config.logSubject,
+    replicas: config.replicas,
+    maxMsgBytes,
+  });
+  return maxMsgBytes;
+}
+
 export interface MemberPeer {
   readonly memberId: string;
   readonly role: "participant" | "observer";
@@ -129,16 +141,7 @@ export class Member implements AsyncDisposable {
   /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
   static async start(config: Config, nc: NatsConnection, log: Logger = () => {}): Promise<Member> {
     const startedAt = performance.now();
-    const maxMsgBytes = Math.min(
-      nc.info?.max_payload ?? 1024 * 1024,
-      config.maxGroupBytes + MESSAGE_OVERHEAD,
-    );
-    await ensureLogStream(nc, {
-      stream: config.logStream,
-      subject: config.logSubject,
-      replicas: config.replicas,
-      maxMsgBytes,
-    });
+    const maxMsgBytes = await ensureMemberLog(nc, config);
     if (config.events) {
       await ensureEventsStream(nc, {
         stream: config.eventsStream,

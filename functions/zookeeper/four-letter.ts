@@ -27,6 +27,7 @@ export interface PortStats {
 }
 
 export interface ConnectionStats {
+  /** "address:port" */
   readonly remote: string;
   readonly sessionId: number;
   readonly timeoutMs: number;
