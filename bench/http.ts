@@ -1,20 +1,31 @@
 /**
  * The HTTP layer's cost: getData and create through the HTTP API with 64 concurrent keep-alive
- * clients, next to the same calls made directly on the member's API in the same run, on one member
- * over a local nats-server (fsync on every append), and next to the floor: a bare node:http server
- * answering a constant to the same client. The HTTP load comes from a child process, so the client
- * does not share the server's event loop; it uses undici's Pool, which costs about half as much CPU
- * per request as node:http's client, leaving more of the machine to the server under test.
+ * clients, next to the same calls made without HTTP in the same run, on one member over a local
+ * nats-server (fsync on every append), and next to the floor: a bare node:http server answering a
+ * constant to the same client. Two deployments:
+ * - in-process, as `npm start` runs: the handler sits in the member's process (localBackend), against
+ *   the member's API called in that process;
+ * - stateless, as nzk is mainly deployed: functions/main.ts as a process of its own with no member in
+ *   it, reaching the member over NATS request/reply, against 64 callers making the same requests on
+ *   the member's NATS API (the JSON the handler sends, through its client, functions' natsApi) from
+ *   a process of their own.
+ * The HTTP load and the NATS API callers come from a child process, so no client shares an event loop
+ * under test; HTTP uses undici's Pool, which costs about half as much CPU per request as node:http's
+ * client, leaving more of the machine to the servers.
  *
- * Columns: server CPU is the serving process's CPU time per operation (for the member API rows it
- * includes the calling loops); txns/append is how many creates the leader group-committed into each
- * log message (each append costs one fsync). The HTTP share is the part of an HTTP operation's
- * latency (p50) and of its server CPU that the same operation on the member API does not spend: on a
- * machine whose cores are busy, CPU per operation is what bounds throughput, and it is the steadier
- * of the two figures when other processes compete for the cores.
+ * Columns: CPU µs/op is each process's CPU time (user + system) over the measured window per operation:
+ * the member (this process; for the in-process rows it includes the handler or the calling loops), the
+ * stateless handler and nats-server (from /proc/<pid>/stat), and the client (its own count).
+ * txns/append is how many creates the leader group-committed into each log message (each append costs
+ * one fsync). The HTTP share is the part of an operation's latency (p50) and CPU the HTTP layer adds:
+ * in-process, what the HTTP row spends beyond the member API row, of p50 and of the member's CPU;
+ * stateless, what the HTTP row's p50 adds to the NATS API row's, and the handler's CPU of the handler's
+ * and member's together. On a machine whose cores are busy, CPU per operation is what bounds
+ * throughput, and it is the steadier figure when other processes compete for the cores.
  * Run with `npx tsx bench/http.ts [seconds per row, default 5]`.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,14 +35,15 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { connect } from "@nats-io/transport-node";
 import { Pool } from "undici";
-import { localBackend, serveHttp } from "../functions/index.ts";
+import { localBackend, natsApi, serveHttp } from "../functions/index.ts";
 import { startNatsServer } from "../infra/index.ts";
 import { ConfigSchema, type NzkApi, type RunningMember, startMember } from "../member/index.ts";
 
 const CONCURRENCY = 64;
 const NODES = 1000;
+const HANDLER_MAIN = fileURLToPath(new URL("../functions/main.ts", import.meta.url));
 
-type Target = "floor" | "get" | "create";
+type Target = "floor" | "get" | "create" | "nats-get" | "nats-create";
 
 interface Timed {
   readonly ops: number;
@@ -41,13 +53,28 @@ interface Timed {
 
 interface Row extends Timed {
   readonly name: string;
-  readonly serverCpuUs: number;
+  readonly memberCpuUs: number;
+  readonly natsCpuUs: number;
+  readonly handlerCpuUs?: number;
   readonly clientCpuUs?: number;
   readonly txnsPerAppend?: number;
 }
 
+/** The processes whose CPU a row counts, besides this one (the member's). */
+interface Processes {
+  readonly running: RunningMember;
+  readonly natsPid: number;
+  readonly handlerPid?: number;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+/** A process's CPU time (user + system) so far in µs, from /proc: utime and stime in ticks of 10 ms. */
+function procCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** `CONCURRENCY` loops calling `op` back to back for `seconds`. */
@@ -69,9 +96,12 @@ async function load(seconds: number, op: (i: number) => Promise<unknown>): Promi
   return { ops: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
-// ---- the client process: one warm-up second, then "start" on stdout, then the measured row ----
+// ---- the client process: one warm-up second, "start" on stdout, the measured row, then closes ----
 
-async function client(base: string, target: Target, seconds: number): Promise<void> {
+async function httpOp(
+  base: string,
+  target: Target,
+): Promise<[(i: number) => Promise<unknown>, () => Promise<void>]> {
   const pool = new Pool(base, { connections: CONCURRENCY });
   const call = async (method: "GET" | "POST", path: string, expect: number, body?: string) => {
     const res = await pool.request({
@@ -88,70 +118,108 @@ async function client(base: string, target: Target, seconds: number): Promise<vo
       : target === "get"
         ? (i: number) => call("GET", `/v1/znodes/bench/n${i % NODES}`, 200)
         : () => call("POST", "/v1/znodes/bench/h-", 201, '{"data":"x","mode":"persistent_sequential"}');
+  return [op, () => pool.close()];
+}
+
+/** The requests the handler makes for the HTTP rows' GET and POST, as its routes parse them. */
+async function natsOp(
+  url: string,
+  target: Target,
+): Promise<[(i: number) => Promise<unknown>, () => Promise<void>]> {
+  const nc = await connect({ servers: url, name: "bench-nats-api" });
+  const api = natsApi(nc);
+  const ctx = { remoteAddress: "127.0.0.1" };
+  const body = { data: "x", encoding: "utf8", mode: "persistent_sequential", parents: false };
+  const op =
+    target === "nats-get"
+      ? (i: number) => api.get(ctx, `/bench/n${i % NODES}`, { sync: false })
+      : () => api.create(ctx, "/bench/h-", body);
+  return [op, () => nc.close()];
+}
+
+async function client(base: string, target: Target, seconds: number): Promise<void> {
+  const [op, close] = target.startsWith("nats-") ? await natsOp(base, target) : await httpOp(base, target);
   await load(1, op);
   process.stdout.write("start\n");
   const cpu = process.cpuUsage();
   const timed = await load(seconds, op);
   const used = process.cpuUsage(cpu);
-  await pool.close();
   process.stdout.write(
     `${JSON.stringify({ ...timed, clientCpuUs: (used.user + used.system) / timed.ops })}\n`,
   );
+  await close();
 }
 
-/** Runs the client against `base`, measuring this process's CPU and the log over the client's window. */
+/** Each process's CPU and the leader's log position, at one moment. */
+function snapshot({ running, natsPid, handlerPid }: Processes) {
+  const cpu = process.cpuUsage();
+  return {
+    member: cpu.user + cpu.system,
+    nats: procCpuUs(natsPid),
+    handler: handlerPid === undefined ? undefined : procCpuUs(handlerPid),
+    seq: running.member.replica.seq,
+    zxid: running.member.replica.lastZxid,
+  };
+}
+
+/** What the processes spent between two snapshots, per operation. */
+function spent(
+  before: ReturnType<typeof snapshot>,
+  after: ReturnType<typeof snapshot>,
+  ops: number,
+): Omit<Row, "name" | keyof Timed> {
+  const appends = after.seq - before.seq;
+  return {
+    memberCpuUs: (after.member - before.member) / ops,
+    natsCpuUs: (after.nats - before.nats) / ops,
+    ...(after.handler === undefined || before.handler === undefined
+      ? {}
+      : { handlerCpuUs: (after.handler - before.handler) / ops }),
+    ...(appends > 0 ? { txnsPerAppend: (after.zxid - before.zxid) / appends } : {}),
+  };
+}
+
+/** Runs the client against `base`, counting every process's CPU over the client's measured window. */
 function runClient(
+  name: string,
   base: string,
   target: Target,
   seconds: number,
-  running: RunningMember,
-): Promise<Omit<Row, "name">> {
+  procs: Processes,
+): Promise<Row> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [...process.execArgv, fileURLToPath(import.meta.url), "--client", base, target, String(seconds)],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
-    let window: { cpu: NodeJS.CpuUsage; seq: number; zxid: number } | undefined;
-    let result: Timed & { clientCpuUs: number };
+    let before: ReturnType<typeof snapshot> | undefined;
+    let row: Row | undefined;
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line === "start") {
-        const { seq, lastZxid } = running.member.replica;
-        window = { cpu: process.cpuUsage(), seq, zxid: lastZxid };
-      } else result = JSON.parse(line);
+      if (line === "start") before = snapshot(procs);
+      else if (before !== undefined) {
+        const after = snapshot(procs);
+        const result: Timed & { clientCpuUs: number } = JSON.parse(line);
+        row = { name, ...result, ...spent(before, after, result.ops) };
+      }
     });
-    child.on("exit", (code) => {
-      if (code !== 0 || window === undefined) return reject(new Error(`client exited ${code}`));
-      const used = process.cpuUsage(window.cpu);
-      const { seq, lastZxid } = running.member.replica;
-      resolve({
-        ...result,
-        serverCpuUs: (used.user + used.system) / result.ops,
-        ...(target === "create" ? { txnsPerAppend: (lastZxid - window.zxid) / (seq - window.seq) } : {}),
-      });
-    });
+    child.on("exit", (code) =>
+      code === 0 && row !== undefined ? resolve(row) : reject(new Error(`client exited ${code}`)),
+    );
   });
 }
 
+/** The member API called in this process. */
 async function direct(
   name: string,
   seconds: number,
-  running: RunningMember,
+  procs: Processes,
   op: (i: number) => Promise<unknown>,
 ): Promise<Row> {
   await load(1, op);
-  const { seq, lastZxid } = running.member.replica;
-  const cpu = process.cpuUsage();
+  const before = snapshot(procs);
   const timed = await load(seconds, op);
-  const used = process.cpuUsage(cpu);
-  const after = running.member.replica;
-  const appends = after.seq - seq;
-  return {
-    name,
-    ...timed,
-    serverCpuUs: (used.user + used.system) / timed.ops,
-    ...(appends > 0 ? { txnsPerAppend: (after.lastZxid - lastZxid) / appends } : {}),
-  };
+  return { name, ...timed, ...spent(before, snapshot(procs), timed.ops) };
 }
 
 /** The floor: node:http answering a constant, nothing else. */
@@ -175,6 +243,34 @@ function floorServer(): Promise<{ url: string; close: () => Promise<void> }> {
   );
 }
 
+/** functions/main.ts as a process of its own on a free port; resolves once it says it serves. */
+function startHandler(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, HANDLER_MAIN], {
+      env: { ...process.env, NATS_URL: natsUrl, NZK_HTTP_PORT: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = (code: number | null) => reject(new Error(`handler exited ${code} before serving`));
+    child.once("exit", exited);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const entry = JSON.parse(line) as { msg?: string; http?: string };
+      if (entry.msg !== "nzk http front end serving" || entry.http === undefined) return;
+      child.off("exit", exited);
+      resolve({ child, url: entry.http });
+    });
+  });
+}
+
+/** Ends the handler by its PID: SIGTERM (it closes its server and drains NATS), SIGKILL after 5 s. */
+async function stopHandler(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 function print(rows: readonly Row[], seconds: number): void {
   const cpus = os.cpus();
   console.log(
@@ -184,32 +280,55 @@ function print(rows: readonly Row[], seconds: number): void {
       .join(" ")}\n`,
   );
   console.log(
-    "| operation             |    ops/s |  p50 ms |  p99 ms | server CPU µs/op | client CPU µs/op | txns/append | HTTP share of p50 | of server CPU |",
+    "| operation                |    ops/s |  p50 ms |  p99 ms | member CPU µs/op | handler CPU µs/op | nats-server CPU µs/op | client CPU µs/op | txns/append | HTTP share of p50 | of CPU |",
   );
   console.log(
-    "|-----------------------|---------:|--------:|--------:|-----------------:|-----------------:|------------:|------------------:|--------------:|",
+    "|--------------------------|---------:|--------:|--------:|-----------------:|------------------:|----------------------:|-----------------:|------------:|------------------:|-------:|",
   );
-  const byName = new Map<string, { p50: number; cpu: number }>();
-  const share = (http: number, direct: number | undefined): string =>
-    direct === undefined ? "" : `${Math.max(0, ((http - direct) / http) * 100).toFixed(0)}%`;
+  const p50s = new Map<string, number>();
+  const cpus0 = new Map<string, number>();
+  const share = (part: number, whole: number): string => `${Math.max(0, (part / whole) * 100).toFixed(0)}%`;
   for (const row of rows) {
     const sorted = [...row.latenciesMs].sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
-    byName.set(row.name, { p50, cpu: row.serverCpuUs });
-    const direct = row.name.endsWith("HTTP") ? byName.get(row.name.replace("HTTP", "member API")) : undefined;
+    p50s.set(row.name, p50);
+    cpus0.set(row.name, row.memberCpuUs);
+    let p50Share = "";
+    let cpuShare = "";
+    if (row.name.endsWith("HTTP stateless")) {
+      const api = p50s.get(row.name.replace("HTTP stateless", "member NATS API"));
+      if (api !== undefined) p50Share = share(p50 - api, p50);
+      if (row.handlerCpuUs !== undefined)
+        cpuShare = share(row.handlerCpuUs, row.handlerCpuUs + row.memberCpuUs);
+    } else if (row.name.endsWith("HTTP")) {
+      const name = row.name.replace("HTTP", "member API");
+      const api = p50s.get(name);
+      const cpu = cpus0.get(name);
+      if (api !== undefined) p50Share = share(p50 - api, p50);
+      if (cpu !== undefined) cpuShare = share(row.memberCpuUs - cpu, row.memberCpuUs);
+    }
+    const cell = (v: number | undefined, width: number, digits = 0) =>
+      (v?.toFixed(digits) ?? "").padStart(width);
     console.log(
-      `| ${row.name.padEnd(21)} | ${(row.ops / row.seconds).toFixed(0).padStart(8)} | ${p50.toFixed(2).padStart(7)} | ${percentile(sorted, 99).toFixed(2).padStart(7)} | ${row.serverCpuUs.toFixed(0).padStart(16)} | ${(row.clientCpuUs?.toFixed(0) ?? "").padStart(16)} | ${(row.txnsPerAppend?.toFixed(1) ?? "").padStart(11)} | ${share(p50, direct?.p50).padStart(17)} | ${share(row.serverCpuUs, direct?.cpu).padStart(13)} |`,
+      `| ${row.name.padEnd(24)} | ${cell(row.ops / row.seconds, 8)} | ${cell(p50, 7, 2)} | ${cell(percentile(sorted, 99), 7, 2)} | ${cell(row.memberCpuUs, 16)} | ${cell(row.handlerCpuUs, 17)} | ${cell(row.natsCpuUs, 21)} | ${cell(row.clientCpuUs, 16)} | ${cell(row.txnsPerAppend, 11, 1)} | ${p50Share.padStart(17)} | ${cpuShare.padStart(6)} |`,
     );
   }
-  const floor = rows.find((r) => r.name.startsWith("floor"));
-  const get = rows.find((r) => r.name === "getData  HTTP");
-  if (floor !== undefined && get !== undefined)
-    console.log(
-      `\ngetData over HTTP reaches ${((get.ops / get.seconds / (floor.ops / floor.seconds)) * 100).toFixed(0)}% of the node:http floor's rate.`,
-    );
+  const rate = (name: string) => {
+    const row = rows.find((r) => r.name === name);
+    return row === undefined ? undefined : row.ops / row.seconds;
+  };
+  const floor = rate("floor (node:http)");
+  if (floor === undefined) return;
+  for (const name of ["getData  HTTP", "getData  HTTP stateless"]) {
+    const r = rate(name);
+    if (r !== undefined)
+      console.log(
+        `\n${name.replace(/ +/, " ")} reaches ${((r / floor) * 100).toFixed(0)}% of the node:http floor's rate.`,
+      );
+  }
 }
 
-// ---- the server process ----
+// ---- the member's process ----
 
 async function main(seconds: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-http-"));
@@ -217,6 +336,7 @@ async function main(seconds: number): Promise<void> {
   const nc = await connect({ servers: nats.url });
   const running = await startMember(ConfigSchema.parse({ memberId: "bench" }), nc);
   const floor = await floorServer();
+  let handler: ChildProcess | undefined;
   try {
     while (running.member.state !== "LEADING") await new Promise((r) => setTimeout(r, 20));
     const api: NzkApi = running.api;
@@ -227,21 +347,30 @@ async function main(seconds: number): Promise<void> {
         data: `{"id":${i},"address":"10.0.0.${i % 255}","port":8080}`,
       });
     await using http = await serveHttp(localBackend(running), { port: 0 });
+    const stateless = await startHandler(nats.url);
+    handler = stateless.child;
+    const inProcess: Processes = { running, natsPid: nats.pid };
+    const withHandler: Processes = { ...inProcess, handlerPid: stateless.child.pid! };
 
     const rows: Row[] = [];
-    rows.push({ name: "floor (node:http)", ...(await runClient(floor.url, "floor", seconds, running)) });
+    rows.push(await runClient("floor (node:http)", floor.url, "floor", seconds, inProcess));
     rows.push(
-      await direct("getData  member API", seconds, running, (i) => api.get(ctx, `/bench/n${i % NODES}`)),
+      await direct("getData  member API", seconds, inProcess, (i) => api.get(ctx, `/bench/n${i % NODES}`)),
     );
-    rows.push({ name: "getData  HTTP", ...(await runClient(http.url, "get", seconds, running)) });
+    rows.push(await runClient("getData  HTTP", http.url, "get", seconds, inProcess));
+    rows.push(await runClient("getData  member NATS API", nats.url, "nats-get", seconds, inProcess));
+    rows.push(await runClient("getData  HTTP stateless", stateless.url, "get", seconds, withHandler));
     rows.push(
-      await direct("create   member API", seconds, running, () =>
+      await direct("create   member API", seconds, inProcess, () =>
         api.create(ctx, "/bench/d-", { data: "x", mode: "persistent_sequential" }),
       ),
     );
-    rows.push({ name: "create   HTTP", ...(await runClient(http.url, "create", seconds, running)) });
+    rows.push(await runClient("create   HTTP", http.url, "create", seconds, inProcess));
+    rows.push(await runClient("create   member NATS API", nats.url, "nats-create", seconds, inProcess));
+    rows.push(await runClient("create   HTTP stateless", stateless.url, "create", seconds, withHandler));
     print(rows, seconds);
   } finally {
+    if (handler !== undefined) await stopHandler(handler);
     await floor.close();
     await running.close();
     await nc.close();
