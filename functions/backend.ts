@@ -8,7 +8,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { EventType } from "../core/records.ts";
 import type { NzkApi } from "../member/index.ts";
-import type { ConnectionStats } from "./zookeeper/four-letter.ts";
+import type { ConnectionStats, SessionWatch } from "./zookeeper/four-letter.ts";
 
 /** Numbers for mntr, srvr and /metrics that only a member in this process can read. */
 export interface LocalStats {
@@ -25,6 +25,7 @@ export interface LocalStats {
 export interface PortReport {
   readonly connections: readonly ConnectionStats[];
   readonly watches: { readonly connections: number; readonly paths: number; readonly total: number };
+  readonly watched: readonly SessionWatch[];
 }
 
 export interface Backend {

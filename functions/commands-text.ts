@@ -64,8 +64,8 @@ export const TEXT_COMMANDS: Readonly<Record<string, TextCommand>> = {
     const s = watchSummary(inputs);
     return `${s.num_connections} connections watching ${s.num_paths} paths\nTotal watches:${s.num_total_watches}\n`;
   },
-  wchc: ({ watches }) =>
-    `${[...watchesBySession(watches)].map(([id, paths]) => `0x${hexOf(id)}\n${paths.map((p) => `\t${p}\n`).join("")}`).join("")}\n`,
-  wchp: ({ watches }) =>
-    `${[...watchesByPath(watches)].map(([path, ids]) => `${path}\n${ids.map((id) => `\t0x${hexOf(id)}\n`).join("")}`).join("")}\n`,
+  wchc: (inputs) =>
+    `${[...watchesBySession(inputs)].map(([id, paths]) => `0x${hexOf(id)}\n${paths.map((p) => `\t${p}\n`).join("")}`).join("")}\n`,
+  wchp: (inputs) =>
+    `${[...watchesByPath(inputs)].map(([path, ids]) => `${path}\n${ids.map((id) => `\t0x${hexOf(id)}\n`).join("")}`).join("")}\n`,
 };

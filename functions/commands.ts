@@ -11,6 +11,7 @@ import type { SessionDump } from "../member/index.ts";
 import type { PortReport } from "./backend.ts";
 import { type HeldWatch, operationOf } from "./held-watches.ts";
 import type { ServerStats } from "./metrics.ts";
+import type { SessionWatch } from "./zookeeper/four-letter.ts";
 
 export const VERSION = "3.9.3-nzk, built on nzk 0.1.0";
 
@@ -93,8 +94,14 @@ const brief = (c: ConnectionInfo) => ({
   packets_sent: c.packets_sent,
 });
 
+/** this handler's watches and the ports' watches, as (session, path) pairs */
+function sessionWatches({ watches, ports }: Pick<CommandInputs, "watches" | "ports">): SessionWatch[] {
+  return [...watches, ...ports.flatMap((p) => p.watched)];
+}
+
 /** WatchManager.getWatches: each session's watched paths */
-export function watchesBySession(watches: readonly HeldWatch[]): Map<number, string[]> {
+export function watchesBySession(inputs: Pick<CommandInputs, "watches" | "ports">): Map<number, string[]> {
+  const watches = sessionWatches(inputs);
   const bySession = new Map<number, Set<string>>();
   for (const w of watches) {
     let paths = bySession.get(w.sessionId);
@@ -105,7 +112,8 @@ export function watchesBySession(watches: readonly HeldWatch[]): Map<number, str
 }
 
 /** WatchManager.getWatchesByPath: each watched path's sessions */
-export function watchesByPath(watches: readonly HeldWatch[]): Map<string, number[]> {
+export function watchesByPath(inputs: Pick<CommandInputs, "watches" | "ports">): Map<string, number[]> {
+  const watches = sessionWatches(inputs);
   const byPath = new Map<string, Set<number>>();
   for (const w of watches) {
     let ids = byPath.get(w.path);
@@ -257,11 +265,11 @@ export const COMMANDS: Readonly<
   wchs: { aliases: ["watch_summary"], run: watchSummary },
   wchc: {
     aliases: ["watches"],
-    run: ({ watches }) => ({ session_id_to_watched_paths: keyed(watchesBySession(watches)) }),
+    run: (inputs) => ({ session_id_to_watched_paths: keyed(watchesBySession(inputs)) }),
   },
   wchp: {
     aliases: ["watches_by_path"],
-    run: ({ watches }) => ({ path_to_session_ids: keyed(watchesByPath(watches)) }),
+    run: (inputs) => ({ path_to_session_ids: keyed(watchesByPath(inputs)) }),
   },
   isro: { aliases: ["is_read_only"], run: () => ({ read_only: false }) },
 };

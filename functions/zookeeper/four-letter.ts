@@ -24,6 +24,13 @@ export interface PortStats {
   readonly outstanding: number;
   readonly latency: { readonly min: number; readonly avg: number; readonly max: number };
   readonly watches: { readonly connections: number; readonly paths: number; readonly total: number };
+  /** each session's watched paths (data and child watches alike), as wchc and wchp list them */
+  readonly watched: readonly SessionWatch[];
+}
+
+export interface SessionWatch {
+  readonly sessionId: number;
+  readonly path: string;
 }
 
 export interface ConnectionStats {

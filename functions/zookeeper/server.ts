@@ -141,6 +141,10 @@ export class ZkServer implements ConnectionHost, AsyncDisposable {
         paths: this.watches.data.pathCount + this.watches.child.pathCount,
         total: this.watches.data.watchCount + this.watches.child.watchCount,
       },
+      watched: [...this.watches.data.pairs(), ...this.watches.child.pairs()].map(({ watcher, path }) => ({
+        sessionId: watcher.sessionId,
+        path,
+      })),
     };
   }
 

@@ -77,6 +77,11 @@ export class WatchTable<W> {
     return this.#byWatcher.keys();
   }
 
+  /** Every watched path with its watcher, once per pair whatever its modes. */
+  *pairs(): Generator<{ readonly watcher: W; readonly path: string }> {
+    for (const [watcher, paths] of this.#byWatcher) for (const path of paths.keys()) yield { watcher, path };
+  }
+
   get pathCount(): number {
     return this.#byPath.size;
   }

@@ -132,7 +132,7 @@ describe("commands over what this process holds", () => {
     expect(Object.values(gone.expiry_time_to_session_ids).flat()).not.toContain(id);
   });
 
-  it("lists the ZooKeeper port's clients beside the member in cons, and counts their watches in wchs", async () => {
+  it("lists the ZooKeeper port's clients beside the member in cons, and their watches in wchs, wchc and wchp", async () => {
     await using zk = await ZkServer.listen(memberBackend(api.running.member), { port: 0 });
     const app = createApp(localBackend(api.running, { zookeeper: () => zk }));
     // biome-ignore lint/suspicious/noExplicitAny: command bodies are read freely
@@ -157,6 +157,10 @@ describe("commands over what this process holds", () => {
         num_total_watches: 1,
       });
       expect((await portCommand("mntr")).watch_count).toBe(1);
+      expect((await portCommand("wchc")).session_id_to_watched_paths).toEqual({
+        [String(client.sessionId)]: ["/"],
+      });
+      expect((await portCommand("wchp")).path_to_session_ids).toEqual({ "/": [client.sessionId] });
     } finally {
       client.socket.destroy();
     }
