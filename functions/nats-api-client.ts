@@ -1,15 +1,16 @@
 /**
  * The member's API (member/api.ts's NzkApi) called over NATS request/reply, as member/nats-api.ts
  * serves it: `<apiPrefix>.v1.<call>` with {"ctx", "path", "sessionId", "body", "options"}, answered by
- * whichever member of the queue group takes it. No responder, or none in time, is ConnectionLoss:
- * the caller cannot know whether a write happened, exactly as a ZooKeeper client that lost its
- * connection cannot.
+ * whichever member of the queue group takes it (nats-requests.ts: one inbox, and a turn's requests in
+ * one write). No responder, or none in time, is ConnectionLoss: the caller cannot know whether a
+ * write happened, exactly as a ZooKeeper client that lost its connection cannot.
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import { zkError } from "../core/errors.ts";
 import { errorJson } from "../member/api-json.ts";
 import type { NzkApi, RequestContext } from "../member/index.ts";
 import type { Backend } from "./backend.ts";
+import { NatsRequests } from "./nats-requests.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -22,16 +23,19 @@ interface ApiRequest {
   readonly options?: unknown;
 }
 
+const lost = (name: string, why: string) =>
+  errorJson(zkError("ConnectionLoss", `no member answered ${name}: ${why}`));
+
 export function natsApi(nc: NatsConnection, apiPrefix = "nzk.api", timeoutMs = 15_000): NzkApi {
+  const requests = new NatsRequests(nc, timeoutMs);
   // biome-ignore lint/suspicious/noExplicitAny: each call's reply type is NzkApi's for that call
   const call = async (name: string, req: ApiRequest): Promise<any> => {
+    const reply = await requests.request(`${apiPrefix}.v1.${name}`, encoder.encode(JSON.stringify(req)));
+    if (reply instanceof Error) return lost(name, reply.message);
     try {
-      const msg = await nc.request(`${apiPrefix}.v1.${name}`, encoder.encode(JSON.stringify(req)), {
-        timeout: timeoutMs,
-      });
-      return JSON.parse(decoder.decode(msg.data));
+      return JSON.parse(decoder.decode(reply.data));
     } catch (err) {
-      return errorJson(zkError("ConnectionLoss", `no member answered ${name}: ${(err as Error).message}`));
+      return lost(name, `the reply is not JSON: ${(err as Error).message}`);
     }
   };
   return {
