@@ -250,11 +250,16 @@ function startHandler(natsUrl: string): Promise<{ child: ChildProcess; url: stri
       env: { ...process.env, NATS_URL: natsUrl, NZK_HTTP_PORT: "0" },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const exited = (code: number | null) => reject(new Error(`handler exited ${code} before serving`));
+    const exited = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`handler exited ${code} before serving`));
+    };
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
     child.once("exit", exited);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const entry = JSON.parse(line) as { msg?: string; http?: string };
       if (entry.msg !== "nzk http front end serving" || entry.http === undefined) return;
+      clearTimeout(timer);
       child.off("exit", exited);
       resolve({ child, url: entry.http });
     });
