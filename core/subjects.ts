@@ -8,10 +8,14 @@
  * written as WTF-8 (UTF-8 that also encodes lone surrogates) to keep every legal path reversible.
  */
 const PLAIN = /^[A-Za-z0-9_-]$/;
+/** Segments that read as themselves: one test instead of one per character (most names are plain). */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$/;
 
 export const DEFAULT_EVENT_PREFIX = "nzk.ev";
 
 function encodeSegment(segment: string): string {
+  if (PLAIN_SEGMENT.test(segment)) return segment;
   let out = "";
   for (const ch of segment) {
     if (PLAIN.test(ch)) {
@@ -84,6 +88,7 @@ function decodeToken(token: string): string | undefined {
 /** The subject of a (valid) znode path. */
 export function pathToSubject(path: string, prefix = DEFAULT_EVENT_PREFIX): string {
   if (path === "/") return prefix;
+  if (PLAIN_PATH.test(path)) return prefix + path.replaceAll("/", ".");
   return `${prefix}.${path.slice(1).split("/").map(encodeSegment).join(".")}`;
 }
 

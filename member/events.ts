@@ -1,35 +1,34 @@
 /**
  * Watch events on NATS (shared/API.md, "On NATS"). After a txn commits, the leader publishes each of
  * its events on the subject of its path (core/subjects.ts); the events stream captures those subjects,
- * so one publish serves both live subscribers and consumers resuming from a zxid. Each event's
- * Nats-Msg-Id is its zxid and index within the txn, so when a new leader republishes the events that
- * its predecessor may not have published, JetStream drops the ones it already holds: a leader change
- * neither loses nor duplicates an event in the stream.
+ * so one publish serves both live subscribers and consumers resuming from a zxid.
  *
- * The events stream is written with JetStream's asynchronous persistence (2.12+): an fsync per event
- * would cost the log's disk more than the log itself, and every event can be derived again from the
- * log. After a reconnect (the server may have restarted and lost unsynced events) the leader
- * republishes what the stream lacks, as after a leader change.
+ * Events are plain publishes: no reply, so JetStream sends no acknowledgement per event (acknowledging
+ * cost nats-server and the leader more CPU than storing). Instead each event carries the stream
+ * sequence it must follow (Nats-Expected-Last-Sequence), so the stream stores an event only right
+ * after the one before it: it holds a gap-free run of the events in log order, each once, and an
+ * event it did not store (dropped, or refused because one before it was) stops the run. The leader
+ * looks at the stream's last sequence every CHECK_MS while events are outstanding; when the run has
+ * stopped short of what it published an interval earlier, it rebases: it reads which event the stream
+ * holds last and publishes again every event after it. It rebases at once when it starts leading and
+ * after a reconnect too (the server may have lost unsynced events: the stream is written with
+ * JetStream's asynchronous persistence, 2.12+, as every event can be derived again from the log).
+ * Two leaders for a moment (a failover) derive the same sequence for every event from the same log,
+ * so whichever copy arrives second is refused: the stream never holds an event twice.
  */
 import {
   DiscardPolicy,
+  type JetStreamManager,
   jetstreamManager,
   PersistMode,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
-import {
-  createInbox,
-  headers,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from "@nats-io/nats-core";
+import { MsgHdrsImpl, type NatsConnection } from "@nats-io/nats-core";
 import type { WatchEvent } from "../core/records.ts";
 import { pathToSubject } from "../core/subjects.ts";
-import { toHex } from "../core/zxid.ts";
+import { parseId, toHex } from "../core/zxid.ts";
 
 export interface EventSettings {
   readonly stream: string;
@@ -38,17 +37,28 @@ export interface EventSettings {
   readonly maxAgeSeconds: number;
 }
 
+export type EventLog = (event: string, fields?: Record<string, unknown>) => void;
+
 const H_ZXID = "Nzk-Zxid";
-const encoder = new TextEncoder();
+const H_EXPECTED = "Nats-Expected-Last-Sequence";
 /** how many recent txns' events every member keeps, for a new leader to republish */
 const RECENT = 100_000;
-/** how long an event may go unacknowledged before it is published again */
-const RETRY_MS = 1000;
-/** JetStream's duplicate window must outlast a failover for Nats-Msg-Id to deduplicate */
-const DUPLICATE_WINDOW_NS = 120 * 1_000_000_000;
+/** how often the leader compares the stream's last sequence with what it published */
+const CHECK_MS = 250;
+/** the longest wait between rebases while the stream keeps refusing what was published again */
+const MAX_RETRY_MS = 4000;
+/**
+ * nats-server's default max_control_line: a longer HPUB line makes the server close the connection,
+ * so an event whose subject cannot fit is never published (and takes no place in the sequence).
+ */
+const MAX_SUBJECT = 4096 - 64;
+/** printable ASCII without `"` and `\`: a path that JSON writes as it is */
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/** The event as JSON, {"type", "path", "zxid" (hex)}, without a JSON.stringify for the usual path. */
 export function eventPayload(e: WatchEvent): Uint8Array {
-  return encoder.encode(JSON.stringify({ type: e.type, path: e.path, zxid: toHex(e.zxid) }));
+  const path = JSON_PLAIN.test(e.path) ? `"${e.path}"` : JSON.stringify(e.path);
+  return Buffer.from(`{"type":"${e.type}","path":${path},"zxid":"${toHex(e.zxid)}"}`);
 }
 
 export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): Promise<void> {
@@ -61,7 +71,6 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: s.maxAgeSeconds * 1_000_000_000,
-    duplicate_window: DUPLICATE_WINDOW_NS,
     allow_direct: true,
     persist_mode: PersistMode.Async,
   };
@@ -75,112 +84,251 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
   }
 }
 
-/** The zxid of the newest event the stream holds (0 when none). */
-export async function lastPublishedZxid(nc: NatsConnection, stream: string): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  const last = (await jsm.streams.info(stream)).state.last_seq;
-  if (last === 0) return 0;
-  const m = await jsm.streams.getMessage(stream, { seq: last });
-  return Number(m?.header.get(H_ZXID) ?? 0);
+/**
+ * An event's headers, written out once: nats.js validates each header as it is set and encodes them
+ * again with a TextEncoder per publish, which cost more than the rest of the message. The map holds
+ * the same headers, for anything that reads them rather than their wire form.
+ */
+class EventHeaders extends MsgHdrsImpl {
+  readonly #wire: string;
+
+  constructor(zxid: string, expectedLastSeq: number) {
+    super();
+    const expected = String(expectedLastSeq);
+    this.headers.set(H_ZXID, [zxid]);
+    this.headers.set(H_EXPECTED, [expected]);
+    this.#wire = `NATS/1.0\r\n${H_ZXID}: ${zxid}\r\n${H_EXPECTED}: ${expected}\r\n\r\n`;
+  }
+
+  override encode(): Uint8Array {
+    return Buffer.from(this.#wire, "latin1");
+  }
 }
 
-interface Unacked {
-  readonly subject: string;
-  readonly payload: Uint8Array;
-  readonly headers: MsgHdrs;
-  sentAt: number;
+interface Txn {
+  readonly zxid: number;
+  readonly events: readonly WatchEvent[];
 }
+
+/** An event's place in the log: its txn's zxid and its index in the txn (Infinity: the txn's last). */
+interface Position {
+  readonly zxid: number;
+  readonly index: number;
+}
+
+const BEFORE_ALL: Position = { zxid: 0, index: Number.POSITIVE_INFINITY };
+
+const publishable = (e: WatchEvent, prefix: string): boolean =>
+  pathToSubject(e.path, prefix).length <= MAX_SUBJECT;
 
 /**
- * Every member remembers recent events; only the leader publishes. Publishes carry a reply subject
- * on one inbox, so JetStream's acknowledgements arrive on a single subscription instead of one request
- * (with its timer and error objects) per event, which cost the leader more CPU than its writes. An
- * event not acknowledged within RETRY_MS is published again with the same Nats-Msg-Id, so an event
- * dropped under load is neither lost nor stored twice.
+ * Every member remembers recent events; only the leader publishes, from start() until stop(): first a
+ * rebase (what the stream lacks), then every applied txn at once, while checks every CHECK_MS find
+ * and fill a run the stream stopped.
  */
 export class EventPublisher {
   readonly #nc: NatsConnection;
   readonly #prefix: string;
-  readonly #inbox: string;
-  readonly #sub: Subscription;
+  readonly #stream: string;
+  readonly #log: EventLog;
   readonly #timer: NodeJS.Timeout;
-  readonly #unacked = new Map<string, Unacked>();
-  #recent: { zxid: number; events: readonly WatchEvent[] }[] = [];
-  #publishing = false;
+  #jsm: Promise<JetStreamManager> | undefined;
+  #recent: Txn[] = [];
+  #phase: "idle" | "rebasing" | "live" = "idle";
+  /** bumped by start() and stop(), so an answer for an earlier phase is ignored */
+  #generation = 0;
+  #rebaseRunning = false;
+  #checking = false;
+  /** the newest event published (or, after a rebase, found in the stream) */
+  #published: Position = BEFORE_ALL;
+  /** the stream sequence the next event published must take */
+  #nextSeq = 1;
+  /** the stream's last sequence at the latest check */
+  #seenSeq = 0;
+  /** the last sequence published before the latest check: the stream should be there by the next */
+  #dueSeq = 0;
+  /** the stream's last sequence at the latest rebase, and when it was */
+  #rebasedAt = { seq: -1, at: 0 };
+  #retryMs = CHECK_MS;
+  /** the stream did not answer the latest request (logged once until it answers again) */
+  #failing = false;
 
-  constructor(nc: NatsConnection, prefix: string) {
+  constructor(nc: NatsConnection, settings: { prefix: string; stream: string }, log: EventLog = () => {}) {
     this.#nc = nc;
-    this.#prefix = prefix;
-    this.#inbox = createInbox();
-    this.#sub = nc.subscribe(`${this.#inbox}.*`, { callback: (_err, msg) => this.#acked(msg) });
-    this.#timer = setInterval(() => this.#retry(), RETRY_MS);
+    this.#prefix = settings.prefix;
+    this.#stream = settings.stream;
+    this.#log = log;
+    this.#timer = setInterval(() => this.#check(), CHECK_MS);
     this.#timer.unref();
   }
 
   /** Called for every applied txn, in log order. */
   applied(zxid: number, events: readonly WatchEvent[]): void {
     if (events.length === 0) return;
-    this.#recent.push({ zxid, events });
+    const txn = { zxid, events };
+    this.#recent.push(txn);
     if (this.#recent.length > 2 * RECENT) this.#recent = this.#recent.slice(-RECENT);
-    if (this.#publishing) this.#publish(zxid, events);
+    if (this.#phase === "live") this.#publish(txn);
   }
 
-  /** The leader starts publishing: first what the stream may lack since `after`, then every new txn. */
-  start(after: number): void {
-    for (const r of this.#recent) if (r.zxid > after) this.#publish(r.zxid, r.events);
-    this.#publishing = true;
+  /** The leader starts (or, after a reconnect, resumes) publishing from where the stream ends. */
+  start(): void {
+    this.#generation++;
+    this.#phase = "rebasing";
+    this.#rebase();
   }
 
-  /** A new leader republishes whatever is still unacknowledged here. */
   stop(): void {
-    this.#publishing = false;
-    this.#unacked.clear();
-  }
-
-  get unacknowledged(): number {
-    return this.#unacked.size;
+    this.#generation++;
+    this.#phase = "idle";
   }
 
   close(): void {
     this.stop();
     clearInterval(this.#timer);
-    this.#sub.unsubscribe();
   }
 
-  #publish(zxid: number, events: readonly WatchEvent[]): void {
-    const hex = toHex(zxid);
-    events.forEach((e, i) => {
-      const id = `${hex}-${i}`;
-      const h = headers();
-      h.set(H_ZXID, hex);
-      h.set("Nats-Msg-Id", id);
-      const unacked = {
-        subject: pathToSubject(e.path, this.#prefix),
-        payload: eventPayload(e),
-        headers: h,
-        sentAt: 0,
-      };
-      this.#unacked.set(id, unacked);
-      this.#send(id, unacked);
+  #publish(txn: Txn): void {
+    const p = this.#published;
+    const from = txn.zxid > p.zxid ? 0 : txn.zxid === p.zxid ? p.index + 1 : txn.events.length;
+    if (from >= txn.events.length) return;
+    const hex = toHex(txn.zxid);
+    for (let i = from; i < txn.events.length; i++) {
+      const e = txn.events[i]!;
+      const subject = pathToSubject(e.path, this.#prefix);
+      if (subject.length > MAX_SUBJECT) continue;
+      this.#nc.publish(subject, eventPayload(e), { headers: new EventHeaders(hex, this.#nextSeq - 1) });
+      this.#nextSeq++;
+    }
+    this.#published = { zxid: txn.zxid, index: txn.events.length - 1 };
+  }
+
+  /** Asks the stream where its run ends, then publishes every remembered event after that. */
+  #rebase(): void {
+    if (this.#rebaseRunning) return;
+    this.#rebaseRunning = true;
+    const generation = this.#generation;
+    this.#streamEnd().then(
+      ({ seq, position }) => {
+        this.#rebaseRunning = false;
+        if (generation !== this.#generation) {
+          if (this.#phase === "rebasing") this.#rebase();
+          return;
+        }
+        this.#failing = false;
+        this.#rebasedAt = { seq, at: performance.now() };
+        this.#nextSeq = seq + 1;
+        this.#seenSeq = seq;
+        this.#dueSeq = seq;
+        this.#published = position;
+        this.#phase = "live";
+        for (let i = this.#firstAfter(position.zxid - 1); i < this.#recent.length; i++)
+          this.#publish(this.#recent[i]!);
+      },
+      (err: Error) => {
+        // The next check tries again.
+        this.#rebaseRunning = false;
+        this.#unreachable(err);
+      },
+    );
+  }
+
+  /** The stream's last sequence and which event it holds there. */
+  async #streamEnd(): Promise<{ seq: number; position: Position }> {
+    const newest = this.#recent.at(-1)?.zxid ?? 0;
+    const jsm = await this.#manager();
+    const { state } = await jsm.streams.info(this.#stream);
+    const seq = state.last_seq;
+    if (seq === 0) return { seq, position: BEFORE_ALL };
+    const zxid = await this.#zxidAt(jsm, seq);
+    if (zxid === undefined) {
+      // Aged out (or not an event): what it followed is beyond recall, so publishing resumes with
+      // the txns applied from now on.
+      return { seq, position: { zxid: newest, index: Number.POSITIVE_INFINITY } };
+    }
+    const txn = this.#recent[this.#firstAfter(zxid - 1)];
+    if (txn?.zxid !== zxid) return { seq, position: { zxid, index: Number.POSITIVE_INFINITY } };
+    // The stream holds a prefix of the txn's (publishable) events: count how many by reading back.
+    const indices = txn.events.flatMap((e, i) => (publishable(e, this.#prefix) ? [i] : []));
+    let held = 1;
+    while (held < indices.length && seq - held >= state.first_seq) {
+      if ((await this.#zxidAt(jsm, seq - held)) !== zxid) break;
+      held++;
+    }
+    return { seq, position: { zxid, index: indices[held - 1] ?? Number.POSITIVE_INFINITY } };
+  }
+
+  async #zxidAt(jsm: JetStreamManager, seq: number): Promise<number | undefined> {
+    const m = await jsm.streams.getMessage(this.#stream, { seq });
+    return m === null ? undefined : parseId(m.header.get(H_ZXID));
+  }
+
+  /** The index in #recent of the first txn newer than zxid. */
+  #firstAfter(zxid: number): number {
+    let lo = 0;
+    let hi = this.#recent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#recent[mid]!.zxid <= zxid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  #manager(): Promise<JetStreamManager> {
+    this.#jsm ??= jetstreamManager(this.#nc).catch((err: unknown) => {
+      this.#jsm = undefined;
+      throw err;
     });
+    return this.#jsm;
   }
 
-  #send(id: string, u: Unacked): void {
-    u.sentAt = performance.now();
-    this.#nc.publish(u.subject, u.payload, { headers: u.headers, reply: `${this.#inbox}.${id}` });
+  /**
+   * Rebases when the stream's run has not moved for a whole interval and still lacks events published
+   * before the previous check (a slow server that is still storing is left to catch up), or when it
+   * holds more than this leader published (another leader is ahead of it).
+   */
+  #check(): void {
+    if (this.#phase === "rebasing") {
+      this.#rebase();
+      return;
+    }
+    if (this.#phase !== "live" || this.#checking || this.#seenSeq >= this.#nextSeq - 1) return;
+    this.#checking = true;
+    const generation = this.#generation;
+    const published = this.#nextSeq - 1;
+    this.#manager()
+      .then((jsm) => jsm.streams.info(this.#stream))
+      .then(
+        ({ state }) => {
+          this.#checking = false;
+          this.#failing = false;
+          if (generation !== this.#generation) return;
+          const last = state.last_seq;
+          const stalled = last === this.#seenSeq && last < this.#dueSeq;
+          if (!stalled && last <= this.#nextSeq - 1) {
+            this.#seenSeq = last;
+            this.#dueSeq = published;
+            return;
+          }
+          // While the stream stays where the last rebase found it, republishing is wasted on it (and
+          // repeated to live subscribers): wait twice as long each time.
+          if (last !== this.#rebasedAt.seq) this.#retryMs = CHECK_MS;
+          else if (performance.now() - this.#rebasedAt.at < this.#retryMs) return;
+          else this.#retryMs = Math.min(2 * this.#retryMs, MAX_RETRY_MS);
+          this.#log("events stream behind", { last, published: this.#nextSeq - 1 });
+          this.#phase = "rebasing";
+          this.#rebase();
+        },
+        (err: Error) => {
+          this.#checking = false;
+          this.#unreachable(err);
+        },
+      );
   }
 
-  #acked(msg: Msg): void {
-    // A PubAck is {"stream":…,"seq":…}; an error, or a status message without a body, leaves the
-    // event unacknowledged, to be sent again. A substring test spares a JSON parse per event.
-    const text = msg.string();
-    if (text.startsWith("{") && !text.includes('"error"'))
-      this.#unacked.delete(msg.subject.slice(this.#inbox.length + 1));
-  }
-
-  #retry(): void {
-    if (!this.#publishing) return;
-    const due = performance.now() - RETRY_MS;
-    for (const [id, u] of this.#unacked) if (u.sentAt < due) this.#send(id, u);
+  #unreachable(err: Error): void {
+    if (!this.#failing) this.#log("events stream unreachable", { error: err.message });
+    this.#failing = true;
   }
 }

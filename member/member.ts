@@ -13,7 +13,7 @@ import { mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/i
 import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
-import { EventPublisher, ensureEventsStream, lastPublishedZxid } from "./events.ts";
+import { EventPublisher, ensureEventsStream } from "./events.ts";
 import { Forwarder } from "./forwarder.ts";
 import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
@@ -135,7 +135,9 @@ export class Member implements AsyncDisposable {
       { apiPrefix: config.apiPrefix, memberId: config.memberId, timeoutMs: config.requestTimeoutMs },
       this.#replica,
     );
-    this.#events = config.events ? new EventPublisher(nc, config.eventPrefix) : undefined;
+    this.#events = config.events
+      ? new EventPublisher(nc, { prefix: config.eventPrefix, stream: config.eventsStream }, log)
+      : undefined;
   }
 
   /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
@@ -457,16 +459,7 @@ export class Member implements AsyncDisposable {
 
   /** The leader (re)starts publishing events from where the events stream ends. */
   #resumeEvents(): void {
-    const events = this.#events;
-    const leader = this.#leader;
-    if (events === undefined || leader === undefined) return;
-    events.stop();
-    lastPublishedZxid(this.nc, this.config.eventsStream).then(
-      (after) => {
-        if (this.#leader === leader) events.start(after);
-      },
-      (err: Error) => this.#log("events stream unreachable", { error: err.message }),
-    );
+    if (this.#leader !== undefined) this.#events?.start();
   }
 
   async #renewLease(): Promise<void> {
