@@ -55,10 +55,14 @@ const MAX_SUBJECT = 4096 - 64;
 /** printable ASCII without `"` and `\`: a path that JSON writes as it is */
 const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** The event as JSON, {"type", "path", "zxid" (hex)}, without a JSON.stringify for the usual path. */
-export function eventPayload(e: WatchEvent): Uint8Array {
-  const path = JSON_PLAIN.test(e.path) ? `"${e.path}"` : JSON.stringify(e.path);
-  return Buffer.from(`{"type":"${e.type}","path":${path},"zxid":"${toHex(e.zxid)}"}`);
+/**
+ * The event as JSON, {"type", "path", "zxid" (hex)}, without a JSON.stringify for the usual path (nor a
+ * UTF-8 encoder for its all-ASCII text). `hex` is the zxid in hex, when the caller has it already.
+ */
+export function eventPayload(e: WatchEvent, hex = toHex(e.zxid)): Uint8Array {
+  const plain = JSON_PLAIN.test(e.path);
+  const path = plain ? `"${e.path}"` : JSON.stringify(e.path);
+  return Buffer.from(`{"type":"${e.type}","path":${path},"zxid":"${hex}"}`, plain ? "latin1" : "utf8");
 }
 
 export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): Promise<void> {
@@ -86,7 +90,7 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
 
 /**
  * An event's headers, written out once: nats.js validates each header as it is set and encodes them
- * again with a TextEncoder per publish, which cost more than the rest of the message. The map holds
+ * with a TextEncoder per publish, which cost as much as building the rest of the event. The map holds
  * the same headers, for anything that reads them rather than their wire form.
  */
 class EventHeaders extends MsgHdrsImpl {
@@ -197,7 +201,8 @@ export class EventPublisher {
       const e = txn.events[i]!;
       const subject = pathToSubject(e.path, this.#prefix);
       if (subject.length > MAX_SUBJECT) continue;
-      this.#nc.publish(subject, eventPayload(e), { headers: new EventHeaders(hex, this.#nextSeq - 1) });
+      const h = new EventHeaders(hex, this.#nextSeq - 1);
+      this.#nc.publish(subject, eventPayload(e, hex), { headers: h });
       this.#nextSeq++;
     }
     this.#published = { zxid: txn.zxid, index: txn.events.length - 1 };
