@@ -56,17 +56,28 @@ export function payloadWarning(maxPayload: number, maxDataBytes: number): Payloa
   };
 }
 
+/** a path's bytes at most (three per UTF-16 unit in UTF-8) */
+const pathBytes = (path: string): number => path.length * 3;
+
+/** a create's size in the log, as a request and as a txn */
+const createBytes = (c: { path: string; data: Uint8Array; acl: readonly unknown[] }): number =>
+  96 + pathBytes(c.path) + c.data.length + c.acl.length * 64;
+
+/** a setData's size in the log, as a request and as a txn */
+const setDataBytes = (s: { path: string; data: Uint8Array }): number =>
+  64 + pathBytes(s.path) + s.data.length;
+
 /** A request's size in the log, before prep: a request too large for one message is refused up front. */
 export function requestBytes(req: WriteRequest): number {
   switch (req.op) {
     case "create":
-      return 96 + req.path.length * 3 + req.data.length + req.acl.length * 64;
+      return createBytes(req);
     case "setData":
-      return 64 + req.path.length * 3 + req.data.length;
+      return setDataBytes(req);
     case "multi":
       return 32 + req.ops.reduce((n, op) => n + requestBytes(op), 0);
     default:
-      return 64 + ("path" in req ? req.path.length * 3 : 0);
+      return 64 + ("path" in req ? pathBytes(req.path) : 0);
   }
 }
 
@@ -84,18 +95,18 @@ export function forwardBudget(maxPayload: number): number {
 export function txnBytes(body: TxnBody): number {
   switch (body.type) {
     case "create":
-      return 96 + body.path.length * 3 + body.data.length + body.acl.length * 64;
+      return createBytes(body);
     case "setData":
-      return 64 + body.path.length * 3 + body.data.length;
+      return setDataBytes(body);
     case "setACL":
-      return 64 + body.path.length * 3 + body.acl.length * 64;
+      return 64 + pathBytes(body.path) + body.acl.length * 64;
     case "multi":
       return 32 + body.txns.reduce((n, t) => n + txnBytes(t), 0);
     case "closeSession":
-      return 32 + body.paths.reduce((n, p) => n + 8 + p.length * 3, 0);
+      return 32 + body.paths.reduce((n, p) => n + 8 + pathBytes(p), 0);
     case "createSession":
       return 64 + body.password.length;
     default:
-      return 64 + ("path" in body ? body.path.length * 3 : 0);
+      return 64 + ("path" in body ? pathBytes(body.path) : 0);
   }
 }
