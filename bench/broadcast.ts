@@ -5,16 +5,17 @@
  * 100-byte creates and setData:
  * - through the leader: the leader runs in this process and is called in-process, as the HTTP layer
  *   calls its member;
- * - through a follower: a second member runs as its own process (`npm start` joining this NATS) and is
- *   reached over the NATS API, as an edge handler reaches it; it forwards to the leader and answers
- *   once it applied the write itself.
+ * - through a follower, called in-process: a second member runs in a process of its own with the load
+ *   (bench/follower-load.ts); it forwards to the leader and answers once it applied the write itself;
+ * - through a follower's NATS API: a second member runs as its own process (`npm start` joining this
+ *   NATS) and is reached over the NATS API from a load process, as an edge handler reaches it.
  * Each row also shows, from the leader's own counters, how many txns one log message carried and how
  * many appends were in flight on average, and the CPU time the row cost per write in every process
  * involved (nats-server, leader, follower, load), read from /proc.
  * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight] [events: on|off]
  * ("off" turns watch events off on both members, to show what they cost)
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,7 +41,7 @@ const payload = new Uint8Array(100).fill(120);
 interface Measured extends Row {
   txnsPerAppend?: number;
   appendsInFlight?: number;
-  /** nats-server, leader (with the in-process load of the leader rows), follower, load process */
+  /** nats-server, leader (with the in-process load of the leader rows), follower (npm start), load process */
   cpuUsPerOp?: number[];
 }
 
@@ -70,21 +71,22 @@ async function rawBound(url: string): Promise<Row> {
   return row;
 }
 
-/** Runs bench/api-load.ts against the NATS API, which only the follower serves (the leader here does not). */
-async function apiLoad(
+/**
+ * Runs a load script in a process of its own: bench/follower-load.ts (a follower of its own, called
+ * in-process) or bench/api-load.ts (the NATS API, which only the follower process serves here).
+ */
+async function loadProcess(
+  script: "follower-load" | "api-load",
   url: string,
   call: "create" | "set",
   writers: number,
   tag: string,
 ): Promise<Row & { loadCpuMs: number }> {
-  const script = fileURLToPath(new URL("./api-load.ts", import.meta.url));
-  const proc = spawn(
-    process.execPath,
-    ["--import", "tsx", script, url, call, String(writers), String(seconds), tag],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const file = fileURLToPath(new URL(`./${script}.ts`, import.meta.url));
+  const args = [url, call, String(writers), String(seconds), tag, events ? "on" : "off"];
+  const proc = spawn(process.execPath, ["--import", "tsx", file, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => {
     out += d.toString();
@@ -116,6 +118,15 @@ async function startFollower(url: string) {
   return proc;
 }
 
+/** Stops a process and waits until it has exited. */
+async function stop(proc: ChildProcess | undefined): Promise<undefined> {
+  if (proc === undefined || proc.exitCode !== null) return undefined;
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGINT");
+  await exited;
+  return undefined;
+}
+
 function cpuColumn(us: number[] | undefined): string {
   if (us === undefined) return "";
   const total = us.reduce((a, b) => a + b, 0);
@@ -133,6 +144,7 @@ function loadAverage(): string {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-"));
   const server = await startNatsServer({ storeDir: dir, syncAlways: true });
+  let follower: ChildProcess | undefined;
   try {
     const raw = await rawBound(server.url);
     const nc = await connect({ servers: server.url, name: "leader" });
@@ -141,10 +153,10 @@ async function main(): Promise<void> {
       nc,
     );
     while (leader.state !== "LEADING") await new Promise((r) => setTimeout(r, 10));
-    const follower = await startFollower(server.url);
+    follower = await startFollower(server.url);
     /** Runs a row, and adds the leader's counters and the CPU every process spent on it. */
     const withCounters = async (run: () => Promise<Row & { loadCpuMs?: number }>): Promise<Measured> => {
-      const pids = [server.pid, process.pid, follower.pid!];
+      const pids = [server.pid, process.pid, ...(follower === undefined ? [] : [follower.pid!])];
       const cpu0 = pids.map(cpuMs);
       const stats0 = leader.broadcastStats;
       const t0 = performance.now();
@@ -202,18 +214,24 @@ async function main(): Promise<void> {
         ),
       );
     }
-    // The load on the follower comes from a process of its own, so the leader here is not its client.
-    for (const writers of [1, 64]) {
-      rows.push(await withCounters(() => apiLoad(server.url, "create", writers, `follower-${writers}`)));
-      rows.push(await withCounters(() => apiLoad(server.url, "set", writers, `follower-${writers}`)));
+    // Through a follower, from a process of its own so that the leader here is not its client: first
+    // the NATS API of the follower (npm start) from a load process, then, with that follower stopped,
+    // a process that is a follower itself and calls it in-process. Every row has two members.
+    for (const script of ["api-load", "follower-load"] as const) {
+      if (script === "follower-load") follower = await stop(follower);
+      for (const writers of [1, 64]) {
+        for (const call of ["create", "set"] as const) {
+          const tag = `${script}-${writers}`;
+          rows.push(await withCounters(() => loadProcess(script, server.url, call, writers, tag)));
+        }
+      }
     }
-    follower.kill("SIGINT");
     await leader.close();
     console.log(
       `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, at most ${maxInFlight} appends in flight, watch events ${events ? "on" : "off"}, load average ${loadAverage()}\n`,
     );
     console.log(
-      "| path | writers | ops/s | × raw | p50 ms | p99 ms | txns/append | appends in flight | CPU µs/op (nats + leader + follower [+ load]) |",
+      "| path | writers | ops/s | × raw | p50 ms | p99 ms | txns/append | appends in flight | CPU µs/op (nats + leader + follower [+ load], or nats + leader + follower with load) |",
     );
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     const fixed = (v: number | undefined, digits: number) => (v === undefined ? "" : v.toFixed(digits));
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    await stop(follower);
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
