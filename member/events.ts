@@ -25,10 +25,11 @@ import {
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
-import { MsgHdrsImpl, type NatsConnection } from "@nats-io/nats-core";
+import type { NatsConnection } from "@nats-io/nats-core";
 import type { WatchEvent } from "../core/records.ts";
 import { pathToSubject } from "../core/subjects.ts";
 import { parseId, toHex } from "../core/zxid.ts";
+import { type EventFrame, EventWriter, H_ZXID } from "./event-frames.ts";
 
 export interface EventSettings {
   readonly stream: string;
@@ -39,8 +40,6 @@ export interface EventSettings {
 
 export type EventLog = (event: string, fields?: Record<string, unknown>) => void;
 
-const H_ZXID = "Nzk-Zxid";
-const H_EXPECTED = "Nats-Expected-Last-Sequence";
 /** how many recent txns' events every member keeps, for a new leader to republish */
 const RECENT = 100_000;
 /** how often the leader compares the stream's last sequence with what it published */
@@ -52,19 +51,6 @@ const MAX_RETRY_MS = 4000;
  * so an event whose subject cannot fit is never published (and takes no place in the sequence).
  */
 const MAX_SUBJECT = 4096 - 64;
-/** printable ASCII without `"` and `\`: a path that JSON writes as it is */
-const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/**
- * The event as JSON, {"type", "path", "zxid" (hex)}, without a JSON.stringify for the usual path (nor a
- * UTF-8 encoder for its all-ASCII text). `hex` is the zxid in hex, when the caller has it already.
- */
-export function eventPayload(e: WatchEvent, hex = toHex(e.zxid)): Uint8Array {
-  const plain = JSON_PLAIN.test(e.path);
-  const path = plain ? `"${e.path}"` : JSON.stringify(e.path);
-  return Buffer.from(`{"type":"${e.type}","path":${path},"zxid":"${hex}"}`, plain ? "latin1" : "utf8");
-}
-
 export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): Promise<void> {
   const jsm = await jetstreamManager(nc);
   const config: Partial<StreamConfig> & { name: string } = {
@@ -85,27 +71,6 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
   } catch (err) {
     if ((err as { code?: number }).code !== 10059 && !/not found/i.test((err as Error).message)) throw err;
     await jsm.streams.add(config);
-  }
-}
-
-/**
- * An event's headers, written out once: nats.js validates each header as it is set and encodes them
- * with a TextEncoder per publish, which cost as much as building the rest of the event. The map holds
- * the same headers, for anything that reads them rather than their wire form.
- */
-class EventHeaders extends MsgHdrsImpl {
-  readonly #wire: string;
-
-  constructor(zxid: string, expectedLastSeq: number) {
-    super();
-    const expected = String(expectedLastSeq);
-    this.headers.set(H_ZXID, [zxid]);
-    this.headers.set(H_EXPECTED, [expected]);
-    this.#wire = `NATS/1.0\r\n${H_ZXID}: ${zxid}\r\n${H_EXPECTED}: ${expected}\r\n\r\n`;
-  }
-
-  override encode(): Uint8Array {
-    return Buffer.from(this.#wire, "latin1");
   }
 }
 
@@ -132,6 +97,7 @@ const publishable = (e: WatchEvent, prefix: string): boolean =>
  */
 export class EventPublisher {
   readonly #nc: NatsConnection;
+  readonly #writer: EventWriter;
   readonly #prefix: string;
   readonly #stream: string;
   readonly #log: EventLog;
@@ -159,6 +125,7 @@ export class EventPublisher {
 
   constructor(nc: NatsConnection, settings: { prefix: string; stream: string }, log: EventLog = () => {}) {
     this.#nc = nc;
+    this.#writer = new EventWriter(nc);
     this.#prefix = settings.prefix;
     this.#stream = settings.stream;
     this.#log = log;
@@ -196,15 +163,15 @@ export class EventPublisher {
     const p = this.#published;
     const from = txn.zxid > p.zxid ? 0 : txn.zxid === p.zxid ? p.index + 1 : txn.events.length;
     if (from >= txn.events.length) return;
-    const hex = toHex(txn.zxid);
+    const frames: EventFrame[] = [];
     for (let i = from; i < txn.events.length; i++) {
-      const e = txn.events[i]!;
-      const subject = pathToSubject(e.path, this.#prefix);
+      const event = txn.events[i]!;
+      const subject = pathToSubject(event.path, this.#prefix);
       if (subject.length > MAX_SUBJECT) continue;
-      const h = new EventHeaders(hex, this.#nextSeq - 1);
-      this.#nc.publish(subject, eventPayload(e, hex), { headers: h });
+      frames.push({ subject, event, expectedLastSeq: this.#nextSeq - 1 });
       this.#nextSeq++;
     }
+    this.#writer.write(toHex(txn.zxid), frames);
     this.#published = { zxid: txn.zxid, index: txn.events.length - 1 };
   }
 
