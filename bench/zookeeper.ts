@@ -9,20 +9,18 @@
  *   npx tsx bench/zookeeper.ts            (BENCH_OPS=N requests per operation, default 20000)
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { freePorts } from "../infra/index.ts";
 import { ZkClient } from "../test/zookeeper/client.ts";
+import { startStandalone, ZOOKEEPER_JAR, zooKeeperInstalled } from "./apache-zookeeper.ts";
 
 const OPS = Number(process.env.BENCH_OPS ?? 20_000);
 const OUTSTANDING = 64;
 const DATA = Buffer.alloc(100, "x");
-const ZOOKEEPER_JAR = "/usr/share/java/zookeeper.jar";
 
 interface Server {
   readonly name: string;
@@ -68,55 +66,10 @@ async function startNzk(): Promise<Server> {
   return { name: "nzk", port: zkPort!, stop: stopper(proc, dir) };
 }
 
-async function ruok(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let text = "";
-    socket.on("data", (d: Buffer) => {
-      text += d.toString();
-    });
-    socket.on("error", () => resolve(false));
-    socket.on("close", () => resolve(text === "imok"));
-    socket.write("ruok");
-  });
-}
-
 async function startZooKeeper(): Promise<Server | undefined> {
-  if (!existsSync(ZOOKEEPER_JAR)) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), "nzk-bench-apache-zk-"));
-  const [port] = await freePorts(1);
-  const cfg = join(dir, "zoo.cfg");
-  await writeFile(
-    cfg,
-    [
-      "tickTime=2000",
-      `dataDir=${join(dir, "data")}`,
-      `clientPort=${port}`,
-      "clientPortAddress=127.0.0.1",
-      "forceSync=yes",
-      "admin.enableServer=false",
-      "4lw.commands.whitelist=ruok",
-      "maxClientCnxns=0",
-      "",
-    ].join("\n"),
-  );
-  const proc = spawn(
-    "java",
-    [
-      `-Dzookeeper.log.dir=${dir}`,
-      "-cp",
-      `/etc/zookeeper/conf:${ZOOKEEPER_JAR}`,
-      "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-      cfg,
-    ],
-    { stdio: "ignore" },
-  );
-  const deadline = performance.now() + 30_000;
-  while (!(await ruok(port!))) {
-    if (performance.now() > deadline || proc.exitCode !== null) throw new Error("ZooKeeper did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { name: "ZooKeeper", port: port!, stop: stopper(proc, dir) };
+  if (!zooKeeperInstalled()) return undefined;
+  const zk = await startStandalone();
+  return { name: "ZooKeeper", port: zk.servers[0]!.clientPort, stop: zk.stop };
 }
 
 /** OPS calls of one operation with OUTSTANDING in flight; latency of each from send to reply. */
