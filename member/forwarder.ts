@@ -9,16 +9,17 @@
  *
  * Answers come back on one subscription of this member's, `<apiPrefix>.member.<id>.proposals.>`,
  * rather than through a NATS request each: nats.js gives every request a timer and creates error
- * objects with stack traces for it even when it succeeds.
+ * objects with stack traces for it even when it succeeds. Batches and answers travel in the binary
+ * format of forward-codec.ts.
  */
 import { type Msg, type NatsConnection, nuid, type Subscription } from "@nats-io/nats-core";
-import { zkError } from "../core/errors.ts";
+import { isZkError, zkError } from "../core/errors.ts";
 import type { Applied, Caller, WriteRequest } from "../core/records.ts";
 import { CommitWatch } from "./commit-watch.ts";
-import { memberSubject, type WriteForward, type WriteOutcome, type WriteReply } from "./member-links.ts";
+import { decodeWriteReply, encodeForward } from "./forward-codec.ts";
+import { memberSubject, type WriteForward, type WriteOutcome } from "./member-links.ts";
 import { forwardBudget, forwardedBytes } from "./payload.ts";
 import type { Replica } from "./replica.ts";
-import { decodeWire, encodeWire } from "./wire.ts";
 
 /** "retry": the batch reached no leader (no responders, or the addressee does not lead). */
 export type ForwardResult = WriteOutcome | "retry" | Error;
@@ -119,7 +120,7 @@ export class Forwarder {
     this.#commits.open(id, this.#replica.lastZxid);
     const forward: WriteForward = { writes: writes.map(({ caller, req }) => ({ caller, req })) };
     try {
-      this.#nc.publish(memberSubject(this.#settings.apiPrefix, leaderId, "write"), encodeWire(forward), {
+      this.#nc.publish(memberSubject(this.#settings.apiPrefix, leaderId, "write"), encodeForward(forward), {
         reply: `${this.#replyPrefix}.${id}`,
       });
     } catch (err) {
@@ -134,9 +135,14 @@ export class Forwarder {
     if (batch === undefined || batch.answered) return;
     // nats-server's status for a message with a reply subject that no one subscribes to.
     const noResponders = msg.data.length === 0 && msg.headers?.code === 503;
-    const reply = noResponders ? undefined : decodeWire<WriteReply>(msg.data);
+    const reply = noResponders ? undefined : decodeWriteReply(msg.data);
     if (reply === undefined || "notLeader" in reply) {
       this.#settle(id, () => "retry");
+      return;
+    }
+    // The leader may have proposed these writes: their outcome is unknown, not a failure to report.
+    if (isZkError(reply)) {
+      this.#expire(id, new Error(`the leader's answer is unreadable: ${reply.message}`));
       return;
     }
     batch.answered = true;

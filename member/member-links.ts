@@ -1,7 +1,8 @@
 /**
  * The subjects members use among themselves, under the API prefix. Each member listens on its own
  * `…member.<id>.*`; followers ping and forward to the leader's, and take the leader's answers to their
- * forwarded writes on their own `…member.<id>.proposals.>`.
+ * forwarded writes on their own `…member.<id>.proposals.>`. Forwarded writes and those answers travel in
+ * forward-codec.ts's binary format, pings and touches as JSON (wire.ts).
  */
 import type { ZkError } from "../core/errors.ts";
 import type { Caller, WriteRequest } from "../core/records.ts";

@@ -14,6 +14,7 @@ import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream } from "./events.ts";
+import { decodeForward, encodeWriteReply } from "./forward-codec.ts";
 import { Forwarder } from "./forwarder.ts";
 import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
@@ -312,8 +313,17 @@ export class Member implements AsyncDisposable {
       }),
       this.nc.subscribe(memberSubject(apiPrefix, memberId, "write"), {
         callback: (_err, msg) => {
-          const fwd = decodeWire<WriteForward>(msg.data);
-          void this.#onForward(fwd).then((reply) => msg.respond(encodeWire(reply)));
+          const fwd = decodeForward(msg.data);
+          // Only members send these: a malformed one is a bug or a stranger, and its sender times out.
+          if (isZkError(fwd)) {
+            this.#log("malformed forward ignored", {
+              level: "warn",
+              subject: msg.subject,
+              error: fwd.message,
+            });
+            return;
+          }
+          void this.#onForward(fwd).then((reply) => msg.respond(encodeWriteReply(reply)));
         },
       }),
       this.nc.subscribe(memberSubject(apiPrefix, memberId, "touch"), {

@@ -1,9 +1,9 @@
 /**
- * JSON between members (forwarded writes and their results, pings): bytes travel as {"$b64": "..."}
- * and bigints (Stat.ephemeralOwner) as {"$big": "..."}, so records keep their types across NATS.
- * Never shown to users. The conversion walks the value itself rather than passing JSON a replacer or a
- * reviver: those call back into JavaScript for every key and value, which made decoding a forwarded
- * batch three times as slow and was the largest share of a member's own CPU under write load.
+ * JSON between members for their rare messages (pings, touches); forwarded writes and the leader's
+ * answers, one per write, have a binary format of their own (forward-codec.ts). Bytes travel as
+ * {"$b64": "..."} and bigints (Stat.ephemeralOwner) as {"$big": "..."}, so records keep their types
+ * across NATS. Never shown to users. The conversion walks the value itself rather than passing JSON a
+ * replacer or a reviver: those call back into JavaScript for every key and value.
  */
 const B64 = "$b64";
 const BIG = "$big";

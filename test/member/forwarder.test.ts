@@ -3,14 +3,19 @@ import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../../core/records.ts";
 import { makeZxid } from "../../core/zxid.ts";
+import {
+  decodeForward,
+  decodeWriteReply,
+  encodeForward,
+  encodeWriteReply,
+} from "../../member/forward-codec.ts";
 import { Forwarder, type ForwardResult } from "../../member/forwarder.ts";
 import { Leader } from "../../member/leader.ts";
 import { ensureLogStream, LogTail } from "../../member/log.ts";
-import { memberSubject, type WriteForward, type WriteReply } from "../../member/member-links.ts";
+import { memberSubject } from "../../member/member-links.ts";
 import { Replica } from "../../member/replica.ts";
-import { decodeWire, encodeWire } from "../../member/wire.ts";
 import { natsServer } from "../fixtures/nats.ts";
-import { bytes } from "./harness.ts";
+import { bytes, LogBook, startMember, until } from "./harness.ts";
 
 const settings = {
   memberId: "l1",
@@ -52,9 +57,10 @@ async function leaderOfEpoch1(nc: NatsConnection) {
 function serveForwards(nc: NatsConnection, leader: Leader) {
   return nc.subscribe(memberSubject("nzk.api", settings.memberId, "write"), {
     callback: (_err, msg) => {
-      const { writes } = decodeWire<WriteForward>(msg.data);
-      void Promise.all(writes.map((w) => leader.propose(w.caller, w.req))).then((proposals) =>
-        msg.respond(encodeWire({ proposals } satisfies WriteReply)),
+      const fwd = decodeForward(msg.data);
+      if (isZkError(fwd)) throw new Error(fwd.message);
+      void Promise.all(fwd.writes.map((w) => leader.propose(w.caller, w.req))).then((proposals) =>
+        msg.respond(encodeWriteReply({ proposals })),
       );
     },
   });
@@ -168,6 +174,65 @@ describe("forwarded writes", () => {
     } finally {
       f.tail.stop();
       f.forwarder.close();
+    }
+  });
+
+  it("whose answer is unreadable fail at once, as writes of unknown outcome, not at the timeout", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    nc.subscribe(memberSubject("nzk.api", "l1", "write"), {
+      callback: (_err, msg) => {
+        msg.respond(new Uint8Array([9, 9, 9]));
+      },
+    });
+    const f = follower(nc);
+    try {
+      const results = await Promise.all([
+        f.forwarder.send("l1", anyone, create("/a")),
+        f.forwarder.send("l1", anyone, create("/b")),
+      ]);
+      for (const result of results) {
+        expect(result).toBeInstanceOf(Error);
+        expect((result as Error).message).toMatch(/unreadable.*unknown format 9/);
+      }
+    } finally {
+      f.tail.stop();
+      f.forwarder.close();
+    }
+  });
+
+  it("that are malformed are not answered: the leader logs a warning and goes on serving", async () => {
+    await using nats = await natsServer();
+    const book = new LogBook();
+    const member = await startMember(nats.url, "m1", {}, book.for("m1"));
+    try {
+      await until("m1 leads", () => member.state === "LEADING");
+      const subject = memberSubject(member.config.apiPrefix, "m1", "write");
+      const nc = await nats.connect();
+      const answers: string[] = [];
+      const answered = new Promise<Uint8Array>((resolve) => {
+        nc.subscribe("test.answers.*", {
+          callback: (_err, msg) => {
+            answers.push(msg.subject);
+            resolve(msg.data);
+          },
+        });
+      });
+      await nc.flush();
+      nc.publish(subject, new Uint8Array([1, 0, 0, 0, 1, 0]), { reply: "test.answers.bad" });
+      nc.publish(subject, encodeForward({ writes: [{ caller: anyone, req: create("/ok") }] }), {
+        reply: "test.answers.good",
+      });
+      // The member answers in the order it reads, so an answer to the bad one would come first.
+      expect(decodeWriteReply(await answered)).toMatchObject({ proposals: [{ zxid: expect.any(Number) }] });
+      expect(answers).toEqual(["test.answers.good"]);
+      expect(book.first("m1", "malformed forward ignored")?.fields).toMatchObject({
+        level: "warn",
+        subject,
+        error: expect.stringMatching(/truncated/),
+      });
+    } finally {
+      await member.close();
     }
   });
 
