@@ -9,7 +9,7 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { NatsRequests } from "../functions/nats-requests.ts";
-import { measure } from "./measure.ts";
+import { MEASURING, measure, WARM_UP_SECONDS } from "./measure.ts";
 
 const [url, call, writersArg, secondsArg, tag] = process.argv.slice(2);
 if (url === undefined || (call !== "create" && call !== "set") || tag === undefined) {
@@ -35,11 +35,22 @@ if (call === "set") {
   for (let w = 0; w < writers; w++) await callApi("create", { path: `/set-${tag}-${w}`, body: { data } });
 }
 const what = `${call === "create" ? "create" : "setData"} via follower (NATS API)`;
-const cpu = process.cpuUsage();
-const row = await measure(seconds, what, writers, (w, i) =>
-  call === "create"
-    ? callApi("create", { path: `/${tag}-${w}-${i}`, body: { data } })
-    : callApi("set", { path: `/set-${tag}-${w}`, body: { data } }),
+let cpu = process.cpuUsage();
+const row = await measure(
+  seconds,
+  what,
+  writers,
+  (w, i) =>
+    call === "create"
+      ? callApi("create", { path: `/${tag}-${w}-${i}`, body: { data } })
+      : callApi("set", { path: `/set-${tag}-${w}`, body: { data } }),
+  {
+    warmUpSeconds: WARM_UP_SECONDS,
+    onMeasuring: () => {
+      cpu = process.cpuUsage();
+      process.stdout.write(`${MEASURING}\n`);
+    },
+  },
 );
 const used = process.cpuUsage(cpu);
 await nc.close();

@@ -16,7 +16,6 @@
  * ("off" turns watch events off on both members, to show what they cost)
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,9 +27,10 @@ import { isZkError } from "../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../core/records.ts";
 import { startNatsServer } from "../infra/index.ts";
 import { ConfigSchema } from "../member/config.ts";
+import type { BroadcastStats } from "../member/leader.ts";
 import { ensureLogStream } from "../member/log.ts";
 import { Member } from "../member/member.ts";
-import { measure, type Row } from "./measure.ts";
+import { cpuMs, loadAverage, MEASURING, measure, type Row, WARM_UP_SECONDS } from "./measure.ts";
 
 const seconds = Number(process.argv[2] ?? 3);
 const maxInFlight = Number(process.argv[3] ?? ConfigSchema.parse({}).maxInFlight);
@@ -43,17 +43,6 @@ interface Measured extends Row {
   appendsInFlight?: number;
   /** nats-server, leader (with the in-process load of the leader rows), follower (npm start), load process */
   cpuUsPerOp?: number[];
-}
-
-/** CPU time (user + system) a process has used, in ms; Linux's /proc, undefined elsewhere. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime, in clock ticks of 10 ms
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 async function rawBound(url: string): Promise<Row> {
@@ -81,19 +70,21 @@ async function loadProcess(
   call: "create" | "set",
   writers: number,
   tag: string,
+  onMeasuring: () => void,
 ): Promise<Row & { loadCpuMs: number }> {
   const file = fileURLToPath(new URL(`./${script}.ts`, import.meta.url));
   const args = [url, call, String(writers), String(seconds), tag, events ? "on" : "off"];
   const proc = spawn(process.execPath, ["--import", "tsx", file, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  let out = "";
-  proc.stdout!.on("data", (d: Buffer) => {
-    out += d.toString();
+  let last = "";
+  createInterface({ input: proc.stdout! }).on("line", (line) => {
+    if (line === MEASURING) onMeasuring();
+    else last = line;
   });
   const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
-  if (code !== 0) throw new Error(`api-load exited with ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1)!) as Row & { loadCpuMs: number };
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return JSON.parse(last) as Row & { loadCpuMs: number };
 }
 
 async function startFollower(url: string) {
@@ -133,14 +124,6 @@ function cpuColumn(us: number[] | undefined): string {
   return `${Math.round(total)} (${us.map((v) => Math.round(v)).join(" + ")})`;
 }
 
-function loadAverage(): string {
-  try {
-    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "unknown";
-  }
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-"));
   const server = await startNatsServer({ storeDir: dir, syncAlways: true });
@@ -154,13 +137,22 @@ async function main(): Promise<void> {
     );
     while (leader.state !== "LEADING") await new Promise((r) => setTimeout(r, 10));
     follower = await startFollower(server.url);
-    /** Runs a row, and adds the leader's counters and the CPU every process spent on it. */
-    const withCounters = async (run: () => Promise<Row & { loadCpuMs?: number }>): Promise<Measured> => {
+    /**
+     * Runs a row, and adds the leader's counters and the CPU every process spent on it from the moment
+     * the row calls begin() (after its warm-up, and for a load process after it joined).
+     */
+    const withCounters = async (
+      run: (begin: () => void) => Promise<Row & { loadCpuMs?: number }>,
+    ): Promise<Measured> => {
       const pids = [server.pid, process.pid, ...(follower === undefined ? [] : [follower.pid!])];
-      const cpu0 = pids.map(cpuMs);
-      const stats0 = leader.broadcastStats;
-      const t0 = performance.now();
-      const row = await run();
+      let cpu0: (number | undefined)[] = [];
+      let stats0: BroadcastStats | undefined;
+      let t0 = 0;
+      const row = await run(() => {
+        cpu0 = pids.map(cpuMs);
+        stats0 = leader.broadcastStats;
+        t0 = performance.now();
+      });
       const ms = performance.now() - t0;
       const stats1 = leader.broadcastStats;
       const out: Measured = { ...row };
@@ -185,15 +177,20 @@ async function main(): Promise<void> {
     for (const writers of [1, 64]) {
       const tag = `leader-${writers}`;
       rows.push(
-        await withCounters(() =>
-          measure(seconds, "create via leader", writers, (w, i) =>
-            direct({
-              op: "create",
-              path: `/${tag}-${w}-${i}`,
-              data: payload,
-              acl: OPEN_ACL_UNSAFE,
-              mode: "persistent",
-            }),
+        await withCounters((begin) =>
+          measure(
+            seconds,
+            "create via leader",
+            writers,
+            (w, i) =>
+              direct({
+                op: "create",
+                path: `/${tag}-${w}-${i}`,
+                data: payload,
+                acl: OPEN_ACL_UNSAFE,
+                mode: "persistent",
+              }),
+            { warmUpSeconds: WARM_UP_SECONDS, onMeasuring: begin },
           ),
         ),
       );
@@ -207,9 +204,13 @@ async function main(): Promise<void> {
         });
       }
       rows.push(
-        await withCounters(() =>
-          measure(seconds, "setData via leader", writers, (w) =>
-            direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
+        await withCounters((begin) =>
+          measure(
+            seconds,
+            "setData via leader",
+            writers,
+            (w) => direct({ op: "setData", path: `/set-${tag}-${w}`, data: payload, version: -1 }),
+            { warmUpSeconds: WARM_UP_SECONDS, onMeasuring: begin },
           ),
         ),
       );
@@ -222,7 +223,9 @@ async function main(): Promise<void> {
       for (const writers of [1, 64]) {
         for (const call of ["create", "set"] as const) {
           const tag = `${script}-${writers}`;
-          rows.push(await withCounters(() => loadProcess(script, server.url, call, writers, tag)));
+          rows.push(
+            await withCounters((begin) => loadProcess(script, server.url, call, writers, tag, begin)),
+          );
         }
       }
     }

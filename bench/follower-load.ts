@@ -11,7 +11,7 @@ import { isZkError } from "../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../core/records.ts";
 import { ConfigSchema } from "../member/config.ts";
 import { Member } from "../member/member.ts";
-import { measure } from "./measure.ts";
+import { MEASURING, measure, WARM_UP_SECONDS } from "./measure.ts";
 
 const [url, call, writersArg, secondsArg, tag, eventsArg] = process.argv.slice(2);
 if (url === undefined || (call !== "create" && call !== "set") || tag === undefined) {
@@ -45,11 +45,22 @@ if (call === "set") {
   }
 }
 const what = `${call === "create" ? "create" : "setData"} via follower`;
-const cpu = process.cpuUsage();
-const row = await measure(seconds, what, writers, (w, i) =>
-  call === "create"
-    ? write({ op: "create", path: `/${tag}-${w}-${i}`, data, acl: OPEN_ACL_UNSAFE, mode: "persistent" })
-    : write({ op: "setData", path: path(w), data, version: -1 }),
+let cpu = process.cpuUsage();
+const row = await measure(
+  seconds,
+  what,
+  writers,
+  (w, i) =>
+    call === "create"
+      ? write({ op: "create", path: `/${tag}-${w}-${i}`, data, acl: OPEN_ACL_UNSAFE, mode: "persistent" })
+      : write({ op: "setData", path: path(w), data, version: -1 }),
+  {
+    warmUpSeconds: WARM_UP_SECONDS,
+    onMeasuring: () => {
+      cpu = process.cpuUsage();
+      process.stdout.write(`${MEASURING}\n`);
+    },
+  },
 );
 const used = process.cpuUsage(cpu);
 await follower.close();

@@ -8,7 +8,6 @@
  * cost per write in every ZooKeeper JVM and in this process, read from /proc.
  * Run: npx tsx bench/zookeeper-ensemble.ts [seconds per row]
  */
-import { readFileSync } from "node:fs";
 import { ZkClient } from "../test/zookeeper/client.ts";
 import {
   compilerCpuMs,
@@ -21,7 +20,7 @@ import {
   type ZooKeeperServer,
   zooKeeperInstalled,
 } from "./apache-zookeeper.ts";
-import { measure, type Row } from "./measure.ts";
+import { cpuMs, loadAverage, measure, type Row } from "./measure.ts";
 
 const seconds = Number(process.argv[2] ?? 3);
 const payload = Buffer.alloc(100, "x");
@@ -39,25 +38,6 @@ interface Measured extends Row {
    * connected to, F another follower, load this process.
    */
   cpuUsPerOp?: { label: string; us: number }[];
-}
-
-/** CPU time (user + system) a process has used, in ms; Linux's /proc, undefined elsewhere. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    // utime and stime, in clock ticks of 10 ms
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-function loadAverage(): string {
-  try {
-    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "unknown";
-  }
 }
 
 /** The processes a row costs CPU in, the load's server and the leader first. */
