@@ -98,7 +98,7 @@ export class Forwarder {
     let batch: Queued[] = [];
     let bytes = 0;
     for (const q of queued) {
-      const size = forwardedBytes(q.req);
+      const size = forwardedBytes(q.caller, q.req);
       if (batch.length > 0 && bytes + size > budget) {
         this.#send(leaderId, batch);
         batch = [];

@@ -1,11 +1,12 @@
 /**
- * How large a znode a NATS server lets through. A write crosses NATS as one message at least twice:
- * forwarded from a follower to the leader (JSON with the data in base64, a third larger) and appended
- * to the log inside a group of txns. nats-server refuses any message over its `max_payload`, 1 MB
+ * How large a znode a NATS server lets through. A write crosses NATS as one message two or three
+ * times: as a request to the member NATS API (JSON, binary data in base64, a third larger) when a
+ * stateless handler sends it, forwarded from a follower to the leader (member/forward-codec.ts: the
+ * data as it is) and appended to the log inside a group of txns. nats-server refuses any message over its `max_payload`, 1 MB
  * unless configured, so a server left at its default cannot carry ZooKeeper's 1 MiB znodes.
  */
 
-import type { TxnBody, WriteRequest } from "../core/records.ts";
+import type { Caller, TxnBody, WriteRequest } from "../core/records.ts";
 
 /** what a message carries besides the znode's data: headers, JSON framing, path, ACL, caller */
 const FRAMING_BYTES = 64 * 1024;
@@ -81,9 +82,9 @@ export function requestBytes(req: WriteRequest): number {
   }
 }
 
-/** A request's size forwarded from a follower: JSON with the data in base64, a third larger than raw. */
-export function forwardedBytes(req: WriteRequest): number {
-  return Math.ceil((requestBytes(req) * 4) / 3) + 512;
+/** A request's size forwarded from a follower, with its caller's identities. */
+export function forwardedBytes(caller: Caller, req: WriteRequest): number {
+  return requestBytes(req) + caller.auth.reduce((n, id) => n + 8 + 3 * (id.scheme.length + id.id.length), 16);
 }
 
 /** What one forwarded batch may carry, leaving room for the message's framing. */
