@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   let follower: ChildProcess | undefined;
   try {
     const raw = await rawBound(server.url);
-    const nc = await connect({ servers: server.url, name: "leader" });
+    const nc = await connect({ servers: server.url, name: "leader", noAsyncTraces: true });
     const leader = await Member.start(
       ConfigSchema.parse({ memberId: "leader", snapshotEveryTxns: 10_000_000, maxInFlight, events }),
       nc,

@@ -22,7 +22,7 @@ const seconds = Number(secondsArg);
 const data = new Uint8Array(100).fill(120);
 const anyone = { sessionId: 0, auth: [] };
 
-const nc = await connect({ servers: url, name: `follower-load-${tag}` });
+const nc = await connect({ servers: url, name: `follower-load-${tag}`, noAsyncTraces: true });
 const follower = await Member.start(
   ConfigSchema.parse({
     memberId: `follower-${tag}`,

@@ -30,6 +30,8 @@ const nc = await connect({
   servers: natsUrl.split(","),
   name: "nzk-http",
   maxReconnectAttempts: -1,
+  // no stack trace captured for every request in case it fails (member/main.ts)
+  noAsyncTraces: true,
   ...(env.NATS_CREDS ? { authenticator: credsAuthenticator(readFileSync(env.NATS_CREDS)) } : {}),
 });
 const http = await serveHttp(
