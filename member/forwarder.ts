@@ -21,21 +21,32 @@ import { memberSubject, type WriteForward, type WriteOutcome } from "./member-li
 import { forwardBudget, forwardedBytes } from "./payload.ts";
 import type { Replica } from "./replica.ts";
 
-/** "retry": the batch reached no leader (no responders, or the addressee does not lead). */
-export type ForwardResult = WriteOutcome | "retry" | Error;
+/**
+ * "retry": the batch reached no leader (no responders, or the addressee does not lead).
+ * "replaced": another leadership began while the write was out, so its outcome is unknown.
+ */
+export type ForwardResult = WriteOutcome | "retry" | "replaced" | Error;
+
+/** The leadership a write is forwarded to. */
+export interface ForwardTarget {
+  readonly memberId: string;
+  readonly epoch: number;
+}
 
 interface Queued {
   readonly caller: Caller;
   readonly req: WriteRequest;
+  readonly epoch: number;
   readonly resolve: (result: ForwardResult) => void;
+  /** the zxid the leader gave it, once it answered */
+  zxid?: number;
+  settled: boolean;
 }
 
 interface Batch {
   readonly writes: readonly Queued[];
   readonly timer: NodeJS.Timeout;
   answered: boolean;
-  /** the zxids the leader gave the writes, once it answered */
-  readonly zxids: number[];
   unsettled: number;
 }
 
@@ -68,16 +79,35 @@ export class Forwarder {
     this.#sub = nc.subscribe(`${this.#replyPrefix}.*`, { callback: (_err, msg) => this.#onAnswer(msg) });
   }
 
-  send(leaderId: string, caller: Caller, req: WriteRequest): Promise<ForwardResult> {
+  send(target: ForwardTarget, caller: Caller, req: WriteRequest): Promise<ForwardResult> {
     return new Promise((resolve) => {
+      const leaderId = target.memberId;
       let queue = this.#queues.get(leaderId);
       if (queue === undefined) {
         queue = [];
         this.#queues.set(leaderId, queue);
         setImmediate(() => this.#flush(leaderId));
       }
-      queue.push({ caller, req, resolve });
+      queue.push({ caller, req, epoch: target.epoch, resolve, settled: false });
     });
+  }
+
+  /**
+   * The leadership now in place (undefined: none, or this member is closing). Every write sent to an
+   * earlier one is answered "replaced" at once, as a ZooKeeper follower that loses its leader drops its
+   * clients, rather than after the full timeout.
+   */
+  leaderIs(epoch: number | undefined): void {
+    for (const [leaderId, queue] of this.#queues) {
+      for (const write of queue) if (write.epoch !== epoch) this.#resolve(write, "replaced");
+      this.#queues.set(
+        leaderId,
+        queue.filter((write) => !write.settled),
+      );
+    }
+    for (const [id, batch] of this.#batches) {
+      for (const write of batch.writes) if (write.epoch !== epoch) this.#settleOne(id, write, "replaced");
+    }
   }
 
   /** Every txn this member applies, in log order. */
@@ -116,7 +146,7 @@ export class Forwarder {
       () => this.#expire(id, new Error(`no answer within ${this.#settings.timeoutMs} ms`)),
       this.#settings.timeoutMs,
     );
-    this.#batches.set(id, { writes, timer, answered: false, zxids: [], unsettled: writes.length });
+    this.#batches.set(id, { writes, timer, answered: false, unsettled: writes.length });
     this.#commits.open(id, this.#replica.lastZxid);
     const forward: WriteForward = { writes: writes.map(({ caller, req }) => ({ caller, req })) };
     try {
@@ -154,7 +184,7 @@ export class Forwarder {
       } else if ("refused" in proposal) {
         this.#settleOne(id, write, { error: proposal.refused });
       } else {
-        batch.zxids.push(proposal.zxid);
+        write.zxid = proposal.zxid;
         this.#commits.wait(proposal.zxid, lastZxid, (applied) => {
           if (applied === undefined) {
             const lost = zkError("ConnectionLoss", "the leadership ended before the write committed");
@@ -170,24 +200,34 @@ export class Forwarder {
     this.#commits.close(id);
   }
 
-  #settleOne(id: number, write: Queued, result: ForwardResult): void {
+  /** Answers a write, unless it was answered before (then false). */
+  #resolve(write: Queued, result: ForwardResult): boolean {
+    if (write.settled) return false;
+    write.settled = true;
+    if (write.zxid !== undefined) this.#commits.forget(write.zxid);
     write.resolve(result);
+    return true;
+  }
+
+  #settleOne(id: number, write: Queued, result: ForwardResult): void {
+    if (!this.#resolve(write, result)) return;
     const batch = this.#batches.get(id);
     if (batch === undefined) return;
     batch.unsettled -= 1;
-    if (batch.unsettled > 0) return;
-    clearTimeout(batch.timer);
-    this.#batches.delete(id);
+    if (batch.unsettled === 0) this.#drop(id, batch);
   }
 
   #settle(id: number, result: () => ForwardResult): void {
     const batch = this.#batches.get(id);
     if (batch === undefined) return;
+    this.#drop(id, batch);
+    for (const write of batch.writes) this.#resolve(write, result());
+  }
+
+  #drop(id: number, batch: Batch): void {
     clearTimeout(batch.timer);
     this.#batches.delete(id);
     this.#commits.close(id);
-    for (const zxid of batch.zxids) this.#commits.forget(zxid);
-    for (const write of batch.writes) write.resolve(result());
   }
 
   #expire(id: number, err: Error): void {

@@ -15,7 +15,7 @@ import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream } from "./events.ts";
 import { decodeForward, encodeWriteReply } from "./forward-codec.ts";
-import { Forwarder } from "./forwarder.ts";
+import { Forwarder, type ForwardTarget } from "./forwarder.ts";
 import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
@@ -107,7 +107,6 @@ export class Member implements AsyncDisposable {
   /** the election key's revision this leader wrote last: the compare-and-set token of its renewal */
   #leaseRevision = 0;
   readonly #peers = new Map<string, MemberPeer>();
-  readonly #leaderChanged = new Set<() => void>();
   /** requests that found no leader to go to, kept in arrival order (FIFO client order) */
   readonly #waiting = new WaitingForLeader(50);
   readonly #forwarder: Forwarder;
@@ -367,7 +366,7 @@ export class Member implements AsyncDisposable {
     // Renewals prove only that the leader reaches JetStream, not that followers reach it, which is
     // what the pings measure: only a new leadership restarts the watch.
     this.#watch?.leaderIs(leader);
-    for (const wake of this.#leaderChanged) wake();
+    this.#forwarder.leaderIs(leader?.epoch);
     this.#waiting.release();
     if (this.#state === "LEADING" && leader?.memberId !== this.config.memberId) {
       this.#stepDown(`the election names ${leader?.memberId} in epoch ${leader?.epoch}`);
@@ -547,7 +546,7 @@ export class Member implements AsyncDisposable {
         await this.#waiting.wait(ticket);
         continue;
       }
-      const reply = await this.#forward(target.memberId, target.epoch, caller, req);
+      const reply = await this.#forward(target, caller, req);
       if (reply === "retry") {
         await this.#waiting.wait(ticket);
         continue;
@@ -561,34 +560,17 @@ export class Member implements AsyncDisposable {
   /**
    * One forwarded write. "retry" only when the write surely reached no leader (no responders, or the
    * addressee does not lead); when the leadership changes while the write is out, its outcome is
-   * unknown and the writer is told ConnectionLoss at once, as a ZooKeeper follower that loses its
-   * leader drops its clients, rather than after the full timeout.
+   * unknown and the writer is told ConnectionLoss at once (Forwarder.leaderIs).
    */
-  async #forward(
-    target: string,
-    epoch: number,
-    caller: Caller,
-    req: WriteRequest,
-  ): Promise<WriteOutcome | "retry"> {
-    let replaced = (): void => {};
-    const leaderReplaced = new Promise<"replaced">((resolve) => {
-      replaced = () => {
-        if (this.#closed || this.#election.view.leader?.epoch !== epoch) resolve("replaced");
-      };
-      this.#leaderChanged.add(replaced);
-    });
-    try {
-      const result = await Promise.race([this.#forwarder.send(target, caller, req), leaderReplaced]);
-      if (result === "replaced") {
-        return { error: zkError("ConnectionLoss", "the leader changed while the write was in flight") };
-      }
-      if (result instanceof Error) {
-        return { error: zkError("ConnectionLoss", `forwarding to the leader failed: ${result.message}`) };
-      }
-      return result;
-    } finally {
-      this.#leaderChanged.delete(replaced);
+  async #forward(target: ForwardTarget, caller: Caller, req: WriteRequest): Promise<WriteOutcome | "retry"> {
+    const result = await this.#forwarder.send(target, caller, req);
+    if (result === "replaced") {
+      return { error: zkError("ConnectionLoss", "the leader changed while the write was in flight") };
     }
+    if (result instanceof Error) {
+      return { error: zkError("ConnectionLoss", `forwarding to the leader failed: ${result.message}`) };
+    }
+    return result;
   }
 
   /** ZooKeeper's sync: this member catches up to the log's tip as JetStream reports it. */
@@ -683,8 +665,8 @@ export class Member implements AsyncDisposable {
     this.sessionAuth.close();
     this.#events?.close();
     for (const s of this.#subs) s.unsubscribe();
+    this.#forwarder.leaderIs(undefined);
     this.#forwarder.close();
-    for (const wake of this.#leaderChanged) wake();
     this.#waiting.release();
   }
 

@@ -81,8 +81,10 @@ function follower(nc: NatsConnection) {
   return { replica, forwarder, tail };
 }
 
+const L1 = { memberId: "l1", epoch: 1 };
+
 function committedZxid(result: ForwardResult): number {
-  if (result === "retry" || result instanceof Error || "error" in result) {
+  if (result === "retry" || result === "replaced" || result instanceof Error || "error" in result) {
     throw new Error(`not committed: ${JSON.stringify(result)}`);
   }
   expect(result.committed.error).toBeUndefined();
@@ -117,14 +119,14 @@ describe("forwarded writes", () => {
     serveForwards(nc, leader);
     const f = follower(nc);
     try {
-      const first = f.forwarder.send("l1", anyone, create("/n", "0"));
+      const first = f.forwarder.send(L1, anyone, create("/n", "0"));
       const firstTurn = Array.from({ length: 30 }, (_, i) =>
-        f.forwarder.send("l1", anyone, { op: "setData", path: "/n", data: bytes(`${i + 1}`), version: -1 }),
+        f.forwarder.send(L1, anyone, { op: "setData", path: "/n", data: bytes(`${i + 1}`), version: -1 }),
       );
       // The next turn's writes leave as another batch, after the first.
       await new Promise((r) => setImmediate(r));
       const secondTurn = Array.from({ length: 30 }, (_, i) =>
-        f.forwarder.send("l1", anyone, { op: "setData", path: "/n", data: bytes(`${i + 31}`), version: -1 }),
+        f.forwarder.send(L1, anyone, { op: "setData", path: "/n", data: bytes(`${i + 31}`), version: -1 }),
       );
       const created = await first;
       expect(f.replica.tree.has("/n")).toBe(true);
@@ -151,7 +153,7 @@ describe("forwarded writes", () => {
     serveForwards(nc, leader);
     const f = follower(nc);
     try {
-      committedZxid(await f.forwarder.send("l1", anyone, create("/before")));
+      committedZxid(await f.forwarder.send(L1, anyone, create("/before")));
       // Another leader fences the log behind l1's back.
       const usurper = new Leader(
         nc,
@@ -162,7 +164,7 @@ describe("forwarded writes", () => {
         () => {},
       );
       expect(await usurper.fence()).toBe(true);
-      const late = f.forwarder.send("l1", anyone, create("/late"));
+      const late = f.forwarder.send(L1, anyone, create("/late"));
       // l1 proposes /late (it does not know it is deposed), then its append is refused.
       expect((await lost).message).toMatch(/append/);
       const next = await usurper.submit(anyone, create("/after"));
@@ -171,6 +173,33 @@ describe("forwarded writes", () => {
       await f.replica.waitZxid(makeZxid(2, 1));
       expect(f.replica.tree.has("/late")).toBe(false);
       expect(f.replica.tree.has("/after")).toBe(true);
+    } finally {
+      f.tail.stop();
+      f.forwarder.close();
+    }
+  });
+
+  it("sent to a leadership the election has replaced are answered at once, queued or out", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    // A leader that never answers: only leaderIs can end these writes before their timeout.
+    nc.subscribe(memberSubject("nzk.api", "l1", "write"), { callback: () => {} });
+    await nc.flush();
+    const f = follower(nc);
+    try {
+      const out = f.forwarder.send(L1, anyone, create("/out"));
+      await new Promise((r) => setImmediate(r));
+      const queued = f.forwarder.send(L1, anyone, create("/queued"));
+      // l1 claimed again with a newer epoch: writes sent to that leadership are kept.
+      const kept = f.forwarder.send({ memberId: "l1", epoch: 2 }, anyone, create("/kept"));
+      f.forwarder.leaderIs(2);
+      expect(await out).toBe("replaced");
+      expect(await queued).toBe("replaced");
+      const pending = Symbol("pending");
+      await new Promise((r) => setImmediate(r));
+      expect(await Promise.race([kept, Promise.resolve(pending)])).toBe(pending);
+      f.forwarder.leaderIs(undefined);
+      expect(await kept).toBe("replaced");
     } finally {
       f.tail.stop();
       f.forwarder.close();
@@ -188,8 +217,8 @@ describe("forwarded writes", () => {
     const f = follower(nc);
     try {
       const results = await Promise.all([
-        f.forwarder.send("l1", anyone, create("/a")),
-        f.forwarder.send("l1", anyone, create("/b")),
+        f.forwarder.send(L1, anyone, create("/a")),
+        f.forwarder.send(L1, anyone, create("/b")),
       ]);
       for (const result of results) {
         expect(result).toBeInstanceOf(Error);
@@ -241,7 +270,7 @@ describe("forwarded writes", () => {
     const nc = await nats.connect();
     const f = follower(nc);
     try {
-      expect(await f.forwarder.send("nobody", anyone, create("/x"))).toBe("retry");
+      expect(await f.forwarder.send({ memberId: "nobody", epoch: 1 }, anyone, create("/x"))).toBe("retry");
     } finally {
       f.tail.stop();
       f.forwarder.close();
