@@ -57,6 +57,14 @@ export function txnError(txn: Txn): ZkError | undefined {
 
 const EMPTY = new Uint8Array(0);
 
+/** A txn of the session at the leader's stamp: a module function, not a closure made (and, under tsx, named) per request. */
+const stamped = (stamp: Stamp, sessionId: number, body: TxnBody): Txn => ({
+  sessionId,
+  zxid: stamp.zxid,
+  time: stamp.time,
+  body,
+});
+
 export class Preparer {
   readonly #pending: PendingChanges;
   readonly #config: CoreConfig;
@@ -83,20 +91,14 @@ export class Preparer {
       pending: this.#pending,
       config: this.#config,
     };
-    const txn = (body: TxnBody, sessionId = caller.sessionId): Txn => ({
-      sessionId,
-      zxid: stamp.zxid,
-      time: stamp.time,
-      body,
-    });
     if (req.op === "createSession") {
       this.#pending.putSession(stamp.zxid, stamp.zxid, true);
-      return {
-        txn: txn({ type: "createSession", timeout: req.timeout, password: req.password }, stamp.zxid),
-      };
+      const body: TxnBody = { type: "createSession", timeout: req.timeout, password: req.password };
+      return { txn: stamped(stamp, stamp.zxid, body) };
     }
     const { body, error } = this.#body(ctx, req);
-    return error === undefined ? { txn: txn(body) } : { txn: txn(body), error };
+    const txn = stamped(stamp, caller.sessionId, body);
+    return error === undefined ? { txn } : { txn, error };
   }
 
   /** FinalRequestProcessor's cleanup: call once the tree has applied every txn up to appliedZxid */
