@@ -5,7 +5,8 @@
  */
 import { ErrCode, type ErrName, errName, type ZkError } from "./errors.ts";
 import { JuteReader, JuteWriter } from "./jute.ts";
-import type { ACL, Txn, TxnBody } from "./records.ts";
+import { readAclList, readString, writeAcl } from "./jute-acl.ts";
+import type { Txn, TxnBody } from "./records.ts";
 
 export const TXN_FORMAT = 1;
 
@@ -26,12 +27,6 @@ const MAX_MULTI_DEPTH = 8;
 /** the fewest bytes a txn header and body take, to bound counts read from damaged input */
 const MIN_TXN_BYTES = 25;
 const MIN_BODY_BYTES = 1;
-
-function writeAcl(w: JuteWriter, acl: ACL): void {
-  w.writeInt(acl.perms);
-  w.writeString(acl.id.scheme);
-  w.writeString(acl.id.id);
-}
 
 function writeBody(w: JuteWriter, body: TxnBody): void {
   w.writeByte(Tag[body.type]);
@@ -91,26 +86,8 @@ export function encodeTxns(txns: readonly Txn[]): Uint8Array {
   return w.bytes().slice();
 }
 
-function readString(r: JuteReader): string {
-  const s = r.readString();
-  if (s === null) r.fail("null string");
-  return s ?? "";
-}
-
 function readBytes(r: JuteReader): Uint8Array {
   return r.readBuffer() ?? new Uint8Array(0);
-}
-
-function readAcl(r: JuteReader): ACL {
-  const perms = r.readInt();
-  const scheme = readString(r);
-  return { perms, id: { scheme, id: readString(r) } };
-}
-
-function readAclList(r: JuteReader): ACL[] {
-  const acl = r.readVector(readAcl, 12);
-  if (acl === null) r.fail("null ACL list");
-  return acl ?? [];
 }
 
 function readBody(r: JuteReader, depth: number): TxnBody {

@@ -13,13 +13,12 @@
  */
 import { type ErrName, errName, type ZkError } from "../core/errors.ts";
 import { JuteReader, JuteWriter } from "../core/jute.ts";
+import { readAclList, readId, readString, writeAcl, writeId } from "../core/jute-acl.ts";
 import {
-  type ACL,
   type Caller,
   type CreateMode,
   CreateModes,
   type CreateOp,
-  type Id,
   type MultiOp,
   type WriteRequest,
 } from "../core/records.ts";
@@ -55,21 +54,10 @@ for (const [mode, flag] of Object.entries(CreateModes)) modeByFlag[flag] = mode 
 /** the fewest bytes each item takes, to bound counts read from damaged input */
 const MIN_WRITE_BYTES = 13; // session id, auth count, tag
 const MIN_ID_BYTES = 8;
-const MIN_ACL_BYTES = 12;
 const MIN_MULTI_OP_BYTES = 9; // tag, path, version
 const MIN_PROPOSAL_BYTES = 9; // tag, zxid
 
 // ---- writing ----
-
-function writeId(w: JuteWriter, id: Id): void {
-  w.writeString(id.scheme);
-  w.writeString(id.id);
-}
-
-function writeAcl(w: JuteWriter, acl: ACL): void {
-  w.writeInt(acl.perms);
-  writeId(w, acl.id);
-}
 
 function writeCreate(w: JuteWriter, op: CreateOp): void {
   w.writeString(op.path);
@@ -178,33 +166,11 @@ export function encodeWriteReply(reply: WriteReply): Uint8Array {
 
 // ---- reading ----
 
-function readString(r: JuteReader): string {
-  const s = r.readString();
-  if (s === null) r.fail("null string");
-  return s ?? "";
-}
-
 /** Znode data: a view into decodeForward's own copy of the message (see there). */
 function readData(r: JuteReader): Uint8Array {
   const bytes = r.readBufferView();
   if (bytes === null) r.fail("null data");
   return bytes ?? new Uint8Array(0);
-}
-
-function readId(r: JuteReader): Id {
-  const scheme = readString(r);
-  return { scheme, id: readString(r) };
-}
-
-function readAcl(r: JuteReader): ACL {
-  const perms = r.readInt();
-  return { perms, id: readId(r) };
-}
-
-function readAclList(r: JuteReader): ACL[] {
-  const acl = r.readVector(readAcl, MIN_ACL_BYTES);
-  if (acl === null) r.fail("null ACL list");
-  return acl ?? [];
 }
 
 function readCreate(r: JuteReader): CreateOp {
