@@ -9,7 +9,7 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { NatsRequests } from "../functions/nats-requests.ts";
-import { MEASURING, measure, WARM_UP_SECONDS } from "./measure.ts";
+import { measureLoad } from "./measure.ts";
 
 const [url, call, writersArg, secondsArg, tag] = process.argv.slice(2);
 if (url === undefined || (call !== "create" && call !== "set") || tag === undefined) {
@@ -35,23 +35,10 @@ if (call === "set") {
   for (let w = 0; w < writers; w++) await callApi("create", { path: `/set-${tag}-${w}`, body: { data } });
 }
 const what = `${call === "create" ? "create" : "setData"} via follower (NATS API)`;
-let cpu = process.cpuUsage();
-const row = await measure(
-  seconds,
-  what,
-  writers,
-  (w, i) =>
-    call === "create"
-      ? callApi("create", { path: `/${tag}-${w}-${i}`, body: { data } })
-      : callApi("set", { path: `/set-${tag}-${w}`, body: { data } }),
-  {
-    warmUpSeconds: WARM_UP_SECONDS,
-    onMeasuring: () => {
-      cpu = process.cpuUsage();
-      process.stdout.write(`${MEASURING}\n`);
-    },
-  },
+const row = await measureLoad(seconds, what, writers, (w, i) =>
+  call === "create"
+    ? callApi("create", { path: `/${tag}-${w}-${i}`, body: { data } })
+    : callApi("set", { path: `/set-${tag}-${w}`, body: { data } }),
 );
-const used = process.cpuUsage(cpu);
 await nc.close();
-process.stdout.write(`${JSON.stringify({ ...row, loadCpuMs: (used.user + used.system) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify(row)}\n`);

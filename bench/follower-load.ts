@@ -11,7 +11,7 @@ import { isZkError } from "../core/errors.ts";
 import { OPEN_ACL_UNSAFE, type WriteRequest } from "../core/records.ts";
 import { ConfigSchema } from "../member/config.ts";
 import { Member } from "../member/member.ts";
-import { MEASURING, measure, WARM_UP_SECONDS } from "./measure.ts";
+import { measureLoad } from "./measure.ts";
 
 const [url, call, writersArg, secondsArg, tag, eventsArg] = process.argv.slice(2);
 if (url === undefined || (call !== "create" && call !== "set") || tag === undefined) {
@@ -45,25 +45,12 @@ if (call === "set") {
   }
 }
 const what = `${call === "create" ? "create" : "setData"} via follower`;
-let cpu = process.cpuUsage();
-const row = await measure(
-  seconds,
-  what,
-  writers,
-  (w, i) =>
-    call === "create"
-      ? write({ op: "create", path: `/${tag}-${w}-${i}`, data, acl: OPEN_ACL_UNSAFE, mode: "persistent" })
-      : write({ op: "setData", path: path(w), data, version: -1 }),
-  {
-    warmUpSeconds: WARM_UP_SECONDS,
-    onMeasuring: () => {
-      cpu = process.cpuUsage();
-      process.stdout.write(`${MEASURING}\n`);
-    },
-  },
+const row = await measureLoad(seconds, what, writers, (w, i) =>
+  call === "create"
+    ? write({ op: "create", path: `/${tag}-${w}-${i}`, data, acl: OPEN_ACL_UNSAFE, mode: "persistent" })
+    : write({ op: "setData", path: path(w), data, version: -1 }),
 );
-const used = process.cpuUsage(cpu);
 await follower.close();
 await nc.close();
-process.stdout.write(`${JSON.stringify({ ...row, loadCpuMs: (used.user + used.system) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify(row)}\n`);
 process.exit(0);

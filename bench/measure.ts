@@ -64,6 +64,29 @@ export async function measure(
   };
 }
 
+/**
+ * The timed part of a load process (bench/follower-load.ts, bench/api-load.ts): a warm-up, the line
+ * MEASURING for the parent to start its counters, then the timed run; with this process's CPU time
+ * during the timed run (loadCpuMs).
+ */
+export async function measureLoad(
+  seconds: number,
+  what: string,
+  writers: number,
+  op: (w: number, i: number) => Promise<void>,
+): Promise<Row & { loadCpuMs: number }> {
+  let cpu = process.cpuUsage();
+  const row = await measure(seconds, what, writers, op, {
+    warmUpSeconds: WARM_UP_SECONDS,
+    onMeasuring: () => {
+      cpu = process.cpuUsage();
+      process.stdout.write(`${MEASURING}\n`);
+    },
+  });
+  const used = process.cpuUsage(cpu);
+  return { ...row, loadCpuMs: (used.user + used.system) / 1000 };
+}
+
 /** CPU time (user + system) a process has used, in ms; Linux's /proc, undefined elsewhere. */
 export function cpuMs(pid: number): number | undefined {
   try {
