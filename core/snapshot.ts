@@ -16,6 +16,7 @@ import { adler32 } from "./adler32.ts";
 import { DataTree } from "./data-tree.ts";
 import { type ZkError, zkError } from "./errors.ts";
 import { JuteReader, JuteWriter } from "./jute.ts";
+import { writeAcl } from "./jute-acl.ts";
 import { NodeStore, OwnerKind } from "./node-store.ts";
 import type { ACL, SessionInfo } from "./records.ts";
 import type { CoreConfig } from "./tree-view.ts";
@@ -31,40 +32,122 @@ function hasOwnerValue(kind: number): boolean {
   return kind === OwnerKind.ephemeral || kind === OwnerKind.ttl;
 }
 
-/** Slots in pre-order, children in path order (the same as name order, as they share the prefix). */
-function preOrder(nodes: NodeStore): number[] {
-  const order: number[] = [];
-  const paths = nodes.paths;
-  const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? 1 : -1);
-  const stack = [nodes.slotOf("/")!];
-  while (stack.length > 0) {
-    const slot = stack.pop()!;
-    order.push(slot);
-    // pushed in descending order so the smallest comes off the stack first
-    for (const child of nodes.childSlots(slot).sort(byPath)) stack.push(child);
-  }
-  return order;
+/** how many nodes snapshotWriter handles in one step before it yields */
+export const NODES_PER_STEP = 25_000;
+
+type Columns = Pick<
+  NodeStore,
+  | "paths"
+  | "data"
+  | "firstChild"
+  | "nextSibling"
+  | "acl"
+  | "czxid"
+  | "mzxid"
+  | "pzxid"
+  | "ctime"
+  | "mtime"
+  | "owner"
+  | "version"
+  | "cversion"
+  | "aversion"
+  | "kind"
+>;
+
+/** The state a snapshot holds, copied out of the tree at one moment. */
+interface Frozen {
+  readonly lastZxid: number;
+  readonly lastAclId: number;
+  readonly acls: readonly (readonly [number, readonly ACL[]])[];
+  readonly sessions: readonly SessionInfo[];
+  readonly root: number;
+  readonly nodes: Columns;
 }
 
-function writeAcl(w: JuteWriter, acl: ACL): void {
-  w.writeInt(acl.perms);
-  w.writeString(acl.id.scheme);
-  w.writeString(acl.id.id);
+/**
+ * A copy of what the snapshot needs: array copies (memcpy for the typed columns), tens of milliseconds
+ * at a million znodes, against seconds for writing it all out. Strings and ACL lists are immutable,
+ * so sharing them is copying them.
+ */
+function freeze(tree: DataTree): Frozen {
+  const n = tree.nodes;
+  const used = n.paths.length;
+  return {
+    lastZxid: tree.lastZxid,
+    lastAclId: tree.acls.lastId,
+    acls: tree.acls.entries(),
+    sessions: [...tree.sessions()]
+      .map((s) => ({ sessionId: s.sessionId, timeout: s.timeout, password: s.password }))
+      .sort((a, b) => a.sessionId - b.sessionId),
+    root: n.slotOf("/"),
+    nodes: {
+      paths: n.paths.slice(),
+      data: n.data.slice(),
+      firstChild: n.firstChild.slice(0, used),
+      nextSibling: n.nextSibling.slice(0, used),
+      acl: n.acl.slice(0, used),
+      czxid: n.czxid.slice(0, used),
+      mzxid: n.mzxid.slice(0, used),
+      pzxid: n.pzxid.slice(0, used),
+      ctime: n.ctime.slice(0, used),
+      mtime: n.mtime.slice(0, used),
+      owner: n.owner.slice(0, used),
+      version: n.version.slice(0, used),
+      cversion: n.cversion.slice(0, used),
+      aversion: n.aversion.slice(0, used),
+      kind: n.kind.slice(0, used),
+    },
+  };
+}
+
+/**
+ * The snapshot of the tree as it is now, written out in steps of nodesPerStep nodes: the generator
+ * yields between steps and returns the bytes. The tree is copied when this is called, so it may change
+ * between steps (a member applies the log meanwhile; ZooKeeper writes its snapshots on a thread of
+ * their own for the same reason) and the bytes are still exactly those of this moment.
+ */
+export function snapshotWriter(
+  tree: DataTree,
+  nodesPerStep = NODES_PER_STEP,
+): Generator<void, Uint8Array, void> {
+  return write(freeze(tree), nodesPerStep);
 }
 
 export function serializeSnapshot(tree: DataTree): Uint8Array {
-  const n = tree.nodes;
-  const order = preOrder(n);
+  const steps = snapshotWriter(tree, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+function* write(f: Frozen, nodesPerStep: number): Generator<void, Uint8Array, void> {
+  let budget = nodesPerStep;
+  const n = f.nodes;
+  // Slots in pre-order, children in path order (the same as name order, as they share the prefix).
+  const order: number[] = [];
+  const byPath = (a: number, b: number) => (n.paths[a]! < n.paths[b]! ? 1 : -1);
+  const stack = [f.root];
+  while (stack.length > 0) {
+    const slot = stack.pop()!;
+    order.push(slot);
+    const children: number[] = [];
+    for (let child = n.firstChild[slot]!; child >= 0; child = n.nextSibling[child]!) children.push(child);
+    // pushed in descending order so the smallest comes off the stack first
+    for (const child of children.sort(byPath)) stack.push(child);
+    if (--budget === 0) {
+      yield;
+      budget = nodesPerStep;
+    }
+  }
   // exact when paths and ACL ids are ASCII, so the buffer needs neither growing nor trimming
   let size = FIXED_BYTES;
   for (const slot of order) {
     size += NODE_FIXED_BYTES + n.paths[slot]!.length + n.data[slot]!.length;
     if (hasOwnerValue(n.kind[slot]!)) size += 8;
   }
-  const sessions = [...tree.sessions()].sort((a, b) => a.sessionId - b.sessionId);
-  for (const s of sessions) size += 16 + s.password.length;
-  const acls = tree.acls.entries();
-  for (const [, acl] of acls) {
+  for (const s of f.sessions) size += 16 + s.password.length;
+  for (const [, acl] of f.acls) {
     size += 12;
     for (const a of acl) size += 12 + a.id.scheme.length + a.id.id.length;
   }
@@ -72,15 +155,15 @@ export function serializeSnapshot(tree: DataTree): Uint8Array {
   const w = new JuteWriter(size);
   w.writeInt(MAGIC);
   w.writeInt(SNAPSHOT_FORMAT);
-  w.writeLong(tree.lastZxid);
-  w.writeLong(tree.acls.lastId);
-  w.writeInt(acls.length);
-  for (const [id, acl] of acls) {
+  w.writeLong(f.lastZxid);
+  w.writeLong(f.lastAclId);
+  w.writeInt(f.acls.length);
+  for (const [id, acl] of f.acls) {
     w.writeLong(id);
     w.writeVector(acl, writeAcl);
   }
-  w.writeInt(sessions.length);
-  for (const s of sessions) {
+  w.writeInt(f.sessions.length);
+  for (const s of f.sessions) {
     w.writeLong(s.sessionId);
     w.writeInt(s.timeout);
     w.writeBuffer(s.password);
@@ -101,6 +184,10 @@ export function serializeSnapshot(tree: DataTree): Uint8Array {
     const kind = n.kind[slot]!;
     w.writeByte(kind);
     if (hasOwnerValue(kind)) w.writeLong(n.owner[slot]!);
+    if (--budget === 0) {
+      yield;
+      budget = nodesPerStep;
+    }
   }
   const body = w.bytes();
   w.writeInt(adler32(body, 0, body.length));

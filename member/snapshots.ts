@@ -10,7 +10,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { type ObjectStore, Objm, setSha256Backend } from "@nats-io/obj";
 import { isZkError } from "../core/errors.ts";
 import type { DataTree } from "../core/index.ts";
-import { deserializeSnapshot, serializeSnapshot } from "../core/index.ts";
+import { deserializeSnapshot, snapshotWriter } from "../core/index.ts";
 import { randomIndexSeed } from "./replica.ts";
 
 export interface SnapshotRef {
@@ -98,9 +98,20 @@ export class SnapshotStore {
   }
 
   /** Serializes the tree (which must stand at seq) and stores it; then trims old snapshots and the log. */
+  /**
+   * Saves the tree as it is at this call, which must be the state at seq: it is copied before the
+   * first await and written out a step at a time, so the member keeps serving and applying meanwhile
+   * (written in one go, a million znodes held its event loop for seconds).
+   */
   async save(tree: DataTree, seq: number, epoch: number, kept: number): Promise<SnapshotRef> {
-    const bytes = serializeSnapshot(tree);
     const ref = { name: nameOf(seq), seq, zxid: tree.lastZxid, epoch };
+    const steps = snapshotWriter(tree);
+    let step = steps.next();
+    while (step.done !== true) {
+      await new Promise((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    const bytes = step.value;
     await this.#os.putBlob(
       {
         name: ref.name,

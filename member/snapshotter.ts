@@ -54,11 +54,13 @@ export class Snapshotter {
     if (this.#busy || !due || !this.#mayWrite()) return;
     this.#busy = true;
     try {
-      const seq = this.#replica.seq;
       const newest = (await this.#store.list()).at(-1);
+      // Read after the await, in the same synchronous stretch as save(), which copies the tree before
+      // its first await: the tree keeps changing while the list is fetched, and a snapshot labelled
+      // with an earlier sequence than its content would have its last entries applied twice on recovery.
+      const seq = this.#replica.seq;
       // Another member's snapshot past the midpoint of what this one would cover is enough.
       if (newest === undefined || newest.seq <= (this.#lastSeq + seq) / 2) {
-        // save() serializes before its first await, so the tree is taken exactly at seq.
         const ref = await this.#store.save(this.#replica.tree, seq, this.#replica.epoch, this.#policy.kept);
         this.#log("snapshot saved", { name: ref.name, seq: ref.seq, zxid: ref.zxid });
       }

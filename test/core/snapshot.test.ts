@@ -5,7 +5,12 @@ import { DataTree } from "../../core/data-tree.ts";
 import { isZkError } from "../../core/errors.ts";
 import { JuteWriter } from "../../core/jute.ts";
 import { type ACL, READ_ACL_UNSAFE, type Txn } from "../../core/records.ts";
-import { deserializeSnapshot, SNAPSHOT_FORMAT, serializeSnapshot } from "../../core/snapshot.ts";
+import {
+  deserializeSnapshot,
+  SNAPSHOT_FORMAT,
+  serializeSnapshot,
+  snapshotWriter,
+} from "../../core/snapshot.ts";
 import { history } from "./history.ts";
 import { bytes, create, createBody, del, digestACL, txn } from "./txn-fixtures.ts";
 
@@ -107,6 +112,33 @@ describe("snapshot round trip", () => {
     apply(restored, txn(12, { type: "closeSession", paths: [] }, 10));
     expect(restored.has("/e")).toBe(false);
     expect(restored.acls.size).toBe(1);
+  });
+});
+
+describe("snapshot written in steps", () => {
+  it("holds the tree as it was when the writer was made, while the tree moves on between steps", () => {
+    for (const seed of [3, 6]) {
+      const txns = history(seed, 600);
+      const tree = applyAll(new DataTree(), txns.slice(0, 300));
+      const expected = serializeSnapshot(applyAll(new DataTree(), txns.slice(0, 300)));
+      const steps = snapshotWriter(tree, 1);
+      let yields = 0;
+      let later = 300;
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done === true) {
+          expect(step.value, `seed ${seed}`).toEqual(expected);
+          break;
+        }
+        yields++;
+        // creates, deletes, data and sessions change under the writer: the copy must not see them
+        for (let i = 0; i < 5 && later < txns.length; i++) apply(tree, txns[later++]!);
+      }
+      expect(yields).toBeGreaterThan(10);
+      expect(later).toBeGreaterThan(350);
+      expect(serializeSnapshot(tree)).toEqual(
+        serializeSnapshot(applyAll(new DataTree(), txns.slice(0, later))),
+      );
+    }
   });
 });
 

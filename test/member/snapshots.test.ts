@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
 import { DataTree } from "../../core/index.ts";
 import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
+import { toHex } from "../../core/zxid.ts";
 import { ensureLogStream, LogWriter } from "../../member/log.ts";
 import type { Member } from "../../member/member.ts";
 import { SnapshotStore } from "../../member/snapshots.ts";
@@ -56,6 +57,68 @@ describe("snapshots", () => {
       for (const m of members) await m.close();
     }
   });
+
+  it("hold exactly the state at the sequence they are named by, though writes go on while they are taken", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    const members: Member[] = [];
+    let writing = true;
+    try {
+      for (const id of ["m1", "m2"]) {
+        members.push(await startMember(nats.url, id, { snapshotEveryTxns: 300, snapshotsKept: 20 }));
+      }
+      await until("one leads", () => members.some((m) => m.state === "LEADING"));
+      const follower = members.find((m) => m.state !== "LEADING")!;
+      const paths = Array.from({ length: 32 }, (_, i) => `/v${i}`);
+      for (const path of paths) {
+        await follower.write(anyone, {
+          op: "create",
+          path,
+          data: bytes(""),
+          acl: OPEN_ACL_UNSAFE,
+          mode: "persistent",
+        });
+      }
+      // setData bumps a version each time: an entry applied twice on top of a snapshot would show.
+      const load = Promise.all(
+        paths.map(async (path, i) => {
+          for (let n = 0; writing && n < 5_000; n++) {
+            const out = await follower.write(anyone, {
+              op: "setData",
+              path,
+              data: bytes(`${i}.${n}`),
+              version: -1,
+            });
+            expect(isZkError(out) ? out : out.error).toBeUndefined();
+          }
+        }),
+      );
+      const store = await SnapshotStore.open(nc, "nzk-snapshots", 1, "NZK_LOG");
+      const deadline = performance.now() + 30_000;
+      while ((await store.list()).length < 4 && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      writing = false;
+      await load;
+      const refs = await store.list();
+      expect(refs.length).toBeGreaterThanOrEqual(4);
+      const jsm = await jetstreamManager(nc);
+      for (const ref of refs) {
+        // the last zxid of the log entry the snapshot is named by is the last zxid it holds
+        const entry = await jsm.streams.getMessage("NZK_LOG", { seq: ref.seq });
+        expect(entry?.header.get("Nzk-Zxid"), ref.name).toBe(toHex(ref.zxid));
+      }
+      const restarted = await startMember(nats.url, "m3", { snapshotEveryTxns: 1_000_000 });
+      members.push(restarted);
+      for (const m of members) await m.sync();
+      const zxid = members[0]!.replica.lastZxid;
+      await until("all applied", () => members.every((m) => m.replica.lastZxid === zxid));
+      expect(new Set(members.map(snapshotOf)).size).toBe(1);
+    } finally {
+      writing = false;
+      for (const m of members) await m.close();
+    }
+  }, 60_000);
 
   it("taken at the leader's last append, leave that append in the log, so the leader's next append is accepted", async () => {
     await using nats = await natsServer();
