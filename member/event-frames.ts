@@ -12,7 +12,6 @@ import type { NatsConnectionImpl } from "@nats-io/nats-core/internal";
 import type { WatchEvent } from "../core/records.ts";
 import { toHex } from "../core/zxid.ts";
 
-export const H_ZXID = "Nzk-Zxid";
 export const H_EXPECTED = "Nats-Expected-Last-Sequence";
 
 /** printable ASCII without `"` and `\`: a path that JSON writes as it is */
@@ -44,19 +43,22 @@ export function eventPayload(e: WatchEvent, hex = toHex(e.zxid)): Uint8Array {
   return Buffer.from(text, ascii ? "latin1" : "utf8");
 }
 
-function headerText(hex: string, expectedLastSeq: number): string {
-  return `NATS/1.0\r\n${H_ZXID}: ${hex}\r\n${H_EXPECTED}: ${expectedLastSeq}\r\n\r\n`;
+/**
+ * The one header an event carries. Its zxid is in the payload only: a second header cost nats-server
+ * a sixth more CPU per stored event (11.2 against 9.3 µs here).
+ */
+function headerText(expectedLastSeq: number): string {
+  return `NATS/1.0\r\n${H_EXPECTED}: ${expectedLastSeq}\r\n\r\n`;
 }
 
 /** Headers for publish(), written out once rather than validated and encoded on every publish. */
 class EventHeaders extends MsgHdrsImpl {
   readonly #wire: string;
 
-  constructor(hex: string, expectedLastSeq: number) {
+  constructor(expectedLastSeq: number) {
     super();
-    this.headers.set(H_ZXID, [hex]);
     this.headers.set(H_EXPECTED, [String(expectedLastSeq)]);
-    this.#wire = headerText(hex, expectedLastSeq);
+    this.#wire = headerText(expectedLastSeq);
   }
 
   override encode(): Uint8Array {
@@ -86,14 +88,14 @@ export class EventWriter {
     if (protocol === undefined) {
       for (const f of frames)
         this.#nc.publish(f.subject, eventPayload(f.event, hex), {
-          headers: new EventHeaders(hex, f.expectedLastSeq),
+          headers: new EventHeaders(f.expectedLastSeq),
         });
       return;
     }
     let out = "";
     let ascii = true;
     for (const f of frames) {
-      const headers = headerText(hex, f.expectedLastSeq);
+      const headers = headerText(f.expectedLastSeq);
       const payload = eventJson(f.event, hex);
       const bytes = payload.ascii ? payload.text.length : Buffer.byteLength(payload.text, "utf8");
       ascii &&= payload.ascii;

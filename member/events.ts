@@ -29,7 +29,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { WatchEvent } from "../core/records.ts";
 import { pathToSubject } from "../core/subjects.ts";
 import { parseId, toHex } from "../core/zxid.ts";
-import { type EventFrame, EventWriter, H_ZXID } from "./event-frames.ts";
+import { type EventFrame, EventWriter } from "./event-frames.ts";
 
 export interface EventSettings {
   readonly stream: string;
@@ -230,9 +230,16 @@ export class EventPublisher {
     return { seq, position: { zxid, index: indices[held - 1] ?? Number.POSITIVE_INFINITY } };
   }
 
+  /** The zxid of the event at seq, from its payload; undefined when it is gone or not an event. */
   async #zxidAt(jsm: JetStreamManager, seq: number): Promise<number | undefined> {
     const m = await jsm.streams.getMessage(this.#stream, { seq });
-    return m === null ? undefined : parseId(m.header.get(H_ZXID));
+    if (m === null) return undefined;
+    try {
+      const { zxid } = m.json<{ zxid?: unknown }>();
+      return typeof zxid === "string" ? parseId(zxid) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The index in #recent of the first txn newer than zxid. */
