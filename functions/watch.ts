@@ -7,7 +7,7 @@
  * subtree), from the first retained event after the zxid it resumes from, else from now.
  */
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import { firstSeqAfter } from "../client/nats/resume.ts";
 import type { ZkError } from "../core/errors.ts";
 import { keeperError } from "../core/keeper-error.ts";
 import type { WatchEvent } from "../core/records.ts";
@@ -163,36 +163,4 @@ export async function openEventStream(
       stop();
     }
   })();
-}
-
-/**
- * The first sequence of the events stream whose event is newer than zxid, by binary search (the
- * stream holds its events in zxid order: member/events.ts), so a stream resumed from a zxid starts
- * there instead of reading every retained event of its subjects from the oldest; about 20 reads for a
- * million events. undefined when a read finds no event (aged out meanwhile, or a message that is not
- * an event): the caller then starts from the oldest and skips by zxid.
- */
-export async function firstSeqAfter(
-  nc: NatsConnection,
-  stream: string,
-  zxid: number,
-): Promise<number | undefined> {
-  try {
-    const jsm = await jetstreamManager(nc, { checkAPI: false });
-    const { state } = await jsm.streams.info(stream);
-    // events before lo are at most zxid, events from hi on are newer
-    let lo = state.first_seq;
-    let hi = state.last_seq + 1;
-    while (lo < hi) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      const msg = await jsm.streams.getMessage(stream, { seq: mid });
-      const event = msg === null ? undefined : parseEvent(msg.data);
-      if (event === undefined) return undefined;
-      if (event.zxid > zxid) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  } catch {
-    return undefined;
-  }
 }

@@ -18,6 +18,7 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { DEFAULT_EVENT_PREFIX, pathToSubject, subtreeSubject } from "../../core/subjects.ts";
 import { parseId } from "../../core/zxid.ts";
 import type { WatchEvent } from "../sdk/index.ts";
+import { firstSeqAfter } from "./resume.ts";
 
 export interface NatsWatchOptions {
   /** the members' event subject prefix (NZK_EVENT_PREFIX; default nzk.ev) */
@@ -138,17 +139,23 @@ export class NatsWatches {
     const own = pathToSubject(path, this.#prefix);
     const filter_subjects = options.recursive === true ? [own, subtreeSubject(path, this.#prefix)] : [own];
     const since = options.since === undefined ? undefined : parseId(options.since);
-    const deliver_policy = since === undefined ? DeliverPolicy.New : DeliverPolicy.All;
+    const start = since === undefined ? undefined : await firstSeqAfter(this.#nc, this.#stream, since);
+    const from =
+      since === undefined
+        ? { deliver_policy: DeliverPolicy.New }
+        : start === undefined
+          ? { deliver_policy: DeliverPolicy.All }
+          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start };
     const js = jetstream(this.#nc);
     let consumer: Consumer;
     if (options.durable === undefined) {
-      consumer = await js.consumers.get(this.#stream, { filter_subjects, deliver_policy });
+      consumer = await js.consumers.get(this.#stream, { filter_subjects, ...from });
     } else {
       const jsm = await jetstreamManager(this.#nc);
       await jsm.consumers.add(this.#stream, {
         durable_name: options.durable,
         filter_subjects,
-        deliver_policy,
+        ...from,
         ack_policy: AckPolicy.Explicit,
       });
       consumer = await js.consumers.get(this.#stream, options.durable);

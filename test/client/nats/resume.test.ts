@@ -1,10 +1,10 @@
 import { jetstream } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
-import { pathToSubject } from "../../core/subjects.ts";
-import { firstSeqAfter } from "../../functions/watch.ts";
-import { eventPayload } from "../../member/event-frames.ts";
-import { ensureEventsStream } from "../../member/events.ts";
-import { natsServer } from "../fixtures/nats.ts";
+import { firstSeqAfter } from "../../../client/nats/resume.ts";
+import { pathToSubject } from "../../../core/subjects.ts";
+import { eventPayload } from "../../../member/event-frames.ts";
+import { ensureEventsStream } from "../../../member/events.ts";
+import { natsServer } from "../../fixtures/nats.ts";
 
 const Z = 0x3_0000_0000;
 const STREAM = "T_RESUME";

@@ -1,0 +1,50 @@
+/**
+ * Where a consumer of the events stream resumes from a zxid: the first sequence whose event is newer,
+ * by binary search (the stream holds its events in zxid order), so it does not read every retained
+ * event of its subjects from the oldest; about 20 reads for a million events. Used by the SDK's NATS
+ * transport and the HTTP API's event streams.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { parseId } from "../../core/zxid.ts";
+
+const decoder = new TextDecoder();
+
+function zxidOf(data: Uint8Array): number | undefined {
+  try {
+    const { zxid } = JSON.parse(decoder.decode(data)) as { zxid?: unknown };
+    return typeof zxid === "string" ? parseId(zxid) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first sequence of the stream whose event is newer than zxid (the stream's last sequence + 1 when
+ * none is). undefined when a read finds no event (aged out meanwhile, or a message that is not an
+ * event) or the stream cannot be read: the caller then starts from the oldest and skips by zxid.
+ */
+export async function firstSeqAfter(
+  nc: NatsConnection,
+  stream: string,
+  zxid: number,
+): Promise<number | undefined> {
+  try {
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
+    const { state } = await jsm.streams.info(stream);
+    // events before lo are at most zxid, events from hi on are newer
+    let lo = state.first_seq;
+    let hi = state.last_seq + 1;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const msg = await jsm.streams.getMessage(stream, { seq: mid });
+      const at = msg === null ? undefined : zxidOf(msg.data);
+      if (at === undefined) return undefined;
+      if (at > zxid) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  } catch {
+    return undefined;
+  }
+}
