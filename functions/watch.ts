@@ -9,6 +9,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { firstSeqAfter } from "../client/nats/resume.ts";
 import type { ZkError } from "../core/errors.ts";
+import { parseEvent } from "../core/event-payload.ts";
 import { keeperError } from "../core/keeper-error.ts";
 import type { WatchEvent } from "../core/records.ts";
 import { DEFAULT_EVENT_PREFIX, pathToSubject, subtreeSubject } from "../core/subjects.ts";
@@ -18,20 +19,6 @@ import { type Backend, WATCH_EVENTS, type WatchType } from "./backend.ts";
 import { isErrorJson } from "./errors.ts";
 
 const DEFAULT_EVENTS_STREAM = "NZK_EVENTS";
-const decoder = new TextDecoder();
-
-/** An event as the leader publishes it: {"type", "path", "zxid": "0x…"}. */
-export function parseEvent(data: Uint8Array): WatchEvent | undefined {
-  try {
-    const raw = JSON.parse(decoder.decode(data)) as { type: WatchEvent["type"]; path: string; zxid: string };
-    const zxid = parseId(raw.zxid);
-    return zxid === undefined || typeof raw.path !== "string"
-      ? undefined
-      : { type: raw.type, path: raw.path, zxid };
-  } catch {
-    return undefined;
-  }
-}
 
 export interface OneShot {
   readonly path: string;

@@ -26,9 +26,10 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { parseEvent } from "../core/event-payload.ts";
 import type { WatchEvent } from "../core/records.ts";
 import { pathToSubject } from "../core/subjects.ts";
-import { parseId, toHex } from "../core/zxid.ts";
+import { toHex } from "../core/zxid.ts";
 import { type EventFrame, EventWriter } from "./event-frames.ts";
 
 export interface EventSettings {
@@ -233,13 +234,7 @@ export class EventPublisher {
   /** The zxid of the event at seq, from its payload; undefined when it is gone or not an event. */
   async #zxidAt(jsm: JetStreamManager, seq: number): Promise<number | undefined> {
     const m = await jsm.streams.getMessage(this.#stream, { seq });
-    if (m === null) return undefined;
-    try {
-      const { zxid } = m.json<{ zxid?: unknown }>();
-      return typeof zxid === "string" ? parseId(zxid) : undefined;
-    } catch {
-      return undefined;
-    }
+    return m === null ? undefined : parseEvent(m.data)?.zxid;
   }
 
   /** The index in #recent of the first txn newer than zxid. */

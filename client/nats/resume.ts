@@ -6,18 +6,7 @@
  */
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { parseId } from "../../core/zxid.ts";
-
-const decoder = new TextDecoder();
-
-function zxidOf(data: Uint8Array): number | undefined {
-  try {
-    const { zxid } = JSON.parse(decoder.decode(data)) as { zxid?: unknown };
-    return typeof zxid === "string" ? parseId(zxid) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { parseEvent } from "../../core/event-payload.ts";
 
 /**
  * The first sequence of the stream whose event is newer than zxid (the stream's last sequence + 1 when
@@ -38,7 +27,7 @@ export async function firstSeqAfter(
     while (lo < hi) {
       const mid = lo + Math.floor((hi - lo) / 2);
       const msg = await jsm.streams.getMessage(stream, { seq: mid });
-      const at = msg === null ? undefined : zxidOf(msg.data);
+      const at = msg === null ? undefined : parseEvent(msg.data)?.zxid;
       if (at === undefined) return undefined;
       if (at > zxid) hi = mid;
       else lo = mid + 1;
