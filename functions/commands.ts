@@ -99,32 +99,30 @@ function sessionWatches({ watches, ports }: Pick<CommandInputs, "watches" | "por
   return [...watches, ...ports.flatMap((p) => p.watched)];
 }
 
+/** Pairs grouped by their first side: keys in order, each key's values in order and once each. */
+function grouped<K extends number | string, V extends number | string>(
+  pairs: readonly (readonly [K, V])[],
+): Map<K, V[]> {
+  const byKey = new Map<K, Set<V>>();
+  for (const [key, value] of pairs) {
+    let values = byKey.get(key);
+    if (values === undefined) byKey.set(key, (values = new Set()));
+    values.add(value);
+  }
+  const order = (a: K | V, b: K | V) => (a < b ? -1 : a > b ? 1 : 0);
+  return new Map(
+    [...byKey].sort(([a], [b]) => order(a, b)).map(([key, values]) => [key, [...values].sort(order)]),
+  );
+}
+
 /** WatchManager.getWatches: each session's watched paths */
 export function watchesBySession(inputs: Pick<CommandInputs, "watches" | "ports">): Map<number, string[]> {
-  const watches = sessionWatches(inputs);
-  const bySession = new Map<number, Set<string>>();
-  for (const w of watches) {
-    let paths = bySession.get(w.sessionId);
-    if (paths === undefined) bySession.set(w.sessionId, (paths = new Set()));
-    paths.add(w.path);
-  }
-  return new Map([...bySession].sort(([a], [b]) => a - b).map(([id, paths]) => [id, [...paths].sort()]));
+  return grouped(sessionWatches(inputs).map((w) => [w.sessionId, w.path] as const));
 }
 
 /** WatchManager.getWatchesByPath: each watched path's sessions */
 export function watchesByPath(inputs: Pick<CommandInputs, "watches" | "ports">): Map<string, number[]> {
-  const watches = sessionWatches(inputs);
-  const byPath = new Map<string, Set<number>>();
-  for (const w of watches) {
-    let ids = byPath.get(w.path);
-    if (ids === undefined) byPath.set(w.path, (ids = new Set()));
-    ids.add(w.sessionId);
-  }
-  return new Map(
-    [...byPath]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([path, ids]) => [path, [...ids].sort((x, y) => x - y)]),
-  );
+  return grouped(sessionWatches(inputs).map((w) => [w.path, w.sessionId] as const));
 }
 
 /** WatchManager.getWatchesSummary, over this handler's watches and the ports' */
