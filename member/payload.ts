@@ -2,8 +2,9 @@
  * How large a znode a NATS server lets through. A write crosses NATS as one message two or three
  * times: as a request to the member NATS API (JSON, binary data in base64, a third larger) when a
  * stateless handler sends it, forwarded from a follower to the leader (member/forward-codec.ts: the
- * data as it is) and appended to the log inside a group of txns. nats-server refuses any message over its `max_payload`, 1 MB
- * unless configured, so a server left at its default cannot carry ZooKeeper's 1 MiB znodes.
+ * data as it is) and appended to the log inside a group of txns. nats-server refuses any message
+ * over its `max_payload`, 1 MB unless configured, so a server left at its default cannot carry
+ * ZooKeeper's 1 MiB znodes.
  */
 
 import type { Caller, TxnBody, WriteRequest } from "../core/records.ts";

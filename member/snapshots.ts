@@ -97,11 +97,11 @@ export class SnapshotStore {
     return undefined;
   }
 
-  /** Serializes the tree (which must stand at seq) and stores it; then trims old snapshots and the log. */
   /**
    * Saves the tree as it is at this call, which must be the state at seq: it is copied before the
    * first await and written out a step at a time, so the member keeps serving and applying meanwhile
-   * (written in one go, a million znodes held its event loop for seconds).
+   * (written in one go, a million znodes held its event loop for seconds). Then trims old snapshots
+   * and the log.
    */
   async save(tree: DataTree, seq: number, epoch: number, kept: number): Promise<SnapshotRef> {
     const ref = { name: nameOf(seq), seq, zxid: tree.lastZxid, epoch };
