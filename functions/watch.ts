@@ -6,8 +6,8 @@
  * read and the watch. An event stream is an ordered JetStream consumer filtered to the path (and its
  * subtree), from the first retained event after the zxid it resumes from, else from now.
  */
-import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { firstSeqAfter } from "../client/nats/resume.ts";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { deliverAfter } from "../client/nats/resume.ts";
 import type { ZkError } from "../core/errors.ts";
 import { parseEvent } from "../core/event-payload.ts";
 import { keeperError } from "../core/keeper-error.ts";
@@ -126,14 +126,9 @@ export async function openEventStream(
   const prefix = backend.eventPrefix ?? DEFAULT_EVENT_PREFIX;
   const own = pathToSubject(path, prefix);
   const stream = backend.eventsStream ?? DEFAULT_EVENTS_STREAM;
-  const start = since === undefined ? undefined : await firstSeqAfter(backend.nc, stream, since);
   const consumer = await jetstream(backend.nc).consumers.get(stream, {
     filter_subjects: recursive ? [own, subtreeSubject(path, prefix)] : [own],
-    ...(since === undefined
-      ? { deliver_policy: DeliverPolicy.New }
-      : start === undefined
-        ? { deliver_policy: DeliverPolicy.All }
-        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }),
+    ...(await deliverAfter(backend.nc, stream, since)),
   });
   const messages = await consumer.consume();
   const stop = (): void => void messages.stop();

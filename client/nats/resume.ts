@@ -4,7 +4,7 @@
  * event of its subjects from the oldest; about 20 reads for a million events. Used by the SDK's NATS
  * transport and the HTTP API's event streams.
  */
-import { jetstreamManager } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { parseEvent } from "../../core/event-payload.ts";
 
@@ -36,4 +36,21 @@ export async function firstSeqAfter(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a consumer of the events stream starts: after zxid (at the first newer event, or at the oldest
+ * when the search cannot tell, the consumer then skipping by zxid), or with new events only when no
+ * zxid is given.
+ */
+export async function deliverAfter(
+  nc: NatsConnection,
+  stream: string,
+  zxid: number | undefined,
+): Promise<{ deliver_policy: DeliverPolicy; opt_start_seq?: number }> {
+  if (zxid === undefined) return { deliver_policy: DeliverPolicy.New };
+  const start = await firstSeqAfter(nc, stream, zxid);
+  return start === undefined
+    ? { deliver_policy: DeliverPolicy.All }
+    : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start };
 }

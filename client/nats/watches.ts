@@ -10,7 +10,6 @@ import {
   AckPolicy,
   type Consumer,
   type ConsumerMessages,
-  DeliverPolicy,
   jetstream,
   jetstreamManager,
 } from "@nats-io/jetstream";
@@ -18,7 +17,7 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { DEFAULT_EVENT_PREFIX, pathToSubject, subtreeSubject } from "../../core/subjects.ts";
 import { parseId } from "../../core/zxid.ts";
 import type { WatchEvent } from "../sdk/index.ts";
-import { firstSeqAfter } from "./resume.ts";
+import { deliverAfter } from "./resume.ts";
 
 export interface NatsWatchOptions {
   /** the members' event subject prefix (NZK_EVENT_PREFIX; default nzk.ev) */
@@ -139,13 +138,7 @@ export class NatsWatches {
     const own = pathToSubject(path, this.#prefix);
     const filter_subjects = options.recursive === true ? [own, subtreeSubject(path, this.#prefix)] : [own];
     const since = options.since === undefined ? undefined : parseId(options.since);
-    const start = since === undefined ? undefined : await firstSeqAfter(this.#nc, this.#stream, since);
-    const from =
-      since === undefined
-        ? { deliver_policy: DeliverPolicy.New }
-        : start === undefined
-          ? { deliver_policy: DeliverPolicy.All }
-          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start };
+    const from = await deliverAfter(this.#nc, this.#stream, since);
     const js = jetstream(this.#nc);
     let consumer: Consumer;
     if (options.durable === undefined) {
