@@ -11,6 +11,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePorts } from "../infra/index.ts";
+import { endProcess } from "./processes.ts";
 
 export const ZOOKEEPER_JAR = "/usr/share/java/zookeeper.jar";
 /** The package's jar names only slf4j-api in its Class-Path: without a binding ZooKeeper logs nothing. */
@@ -138,14 +139,8 @@ function spawnServer(dir: string, id: number, clientPort: number, heap: string):
   return { id, clientPort, pid: proc.pid, proc, log };
 }
 
-async function stopServer(server: Running): Promise<void> {
-  const { proc } = server;
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  proc.kill("SIGTERM");
-  const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+function stopServer(server: Running): Promise<void> {
+  return endProcess(server.proc, "SIGTERM", STOP_TIMEOUT_MS);
 }
 
 function logTail(server: Running): string {

@@ -31,6 +31,7 @@ import type { BroadcastStats } from "../member/leader.ts";
 import { ensureLogStream } from "../member/log.ts";
 import { Member } from "../member/member.ts";
 import { cpuMs, loadAverage, MEASURING, measure, type Row, WARM_UP_SECONDS } from "./measure.ts";
+import { endProcess } from "./processes.ts";
 
 const seconds = Number(process.argv[2] ?? 3);
 const maxInFlight = Number(process.argv[3] ?? ConfigSchema.parse({}).maxInFlight);
@@ -111,10 +112,7 @@ async function startFollower(url: string) {
 
 /** Stops a process and waits until it has exited. */
 async function stop(proc: ChildProcess | undefined): Promise<undefined> {
-  if (proc === undefined || proc.exitCode !== null) return undefined;
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  proc.kill("SIGINT");
-  await exited;
+  if (proc !== undefined) await endProcess(proc, "SIGINT");
   return undefined;
 }
 

@@ -38,6 +38,7 @@ import { Pool } from "undici";
 import { localBackend, natsApi, serveHttp } from "../functions/index.ts";
 import { startNatsServer } from "../infra/index.ts";
 import { ConfigSchema, type NzkApi, type RunningMember, startMember } from "../member/index.ts";
+import { endProcess } from "./processes.ts";
 
 const CONCURRENCY = 64;
 const NODES = 1000;
@@ -267,13 +268,8 @@ function startHandler(natsUrl: string): Promise<{ child: ChildProcess; url: stri
 }
 
 /** Ends the handler by its PID: SIGTERM (it closes its server and drains NATS), SIGKILL after 5 s. */
-async function stopHandler(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
+function stopHandler(child: ChildProcess): Promise<void> {
+  return endProcess(child, "SIGTERM", 5000);
 }
 
 function print(rows: readonly Row[], seconds: number): void {

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { freePorts } from "../infra/index.ts";
 import { ZkClient } from "../test/zookeeper/client.ts";
 import { startStandalone, ZOOKEEPER_JAR, zooKeeperInstalled } from "./apache-zookeeper.ts";
+import { endProcess } from "./processes.ts";
 
 const OPS = Number(process.env.BENCH_OPS ?? 20_000);
 const OUTSTANDING = 64;
@@ -36,11 +37,7 @@ interface Result {
 
 function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
   return async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await exited;
-    }
+    await endProcess(proc, "SIGTERM");
     await rm(dir, { recursive: true, force: true });
   };
 }
