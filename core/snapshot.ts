@@ -33,7 +33,7 @@ function hasOwnerValue(kind: number): boolean {
 }
 
 /** how many nodes snapshotWriter handles in one step before it yields */
-export const NODES_PER_STEP = 25_000;
+const NODES_PER_STEP = 25_000;
 /** how many bytes of checksum a step computes, per node of a step */
 const CHECKSUM_BYTES_PER_NODE = 256;
 
