@@ -12,8 +12,10 @@
  * Each row also shows, from the leader's own counters, how many txns one log message carried and how
  * many appends were in flight on average, and the CPU time the row cost per write in every process
  * involved (nats-server, leader, follower, load), read from /proc.
- * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight] [events: on|off]
- * ("off" turns watch events off on both members, to show what they cost)
+ * Run: npx tsx bench/broadcast.ts [seconds per row] [max appends in flight] [events: on|off] [runs]
+ * ("off" turns watch events off on both members, to show what they cost). With several runs (each on
+ * a fresh server and members, one after the other), every cell is the median over the runs, with the
+ * lowest and highest in brackets; "× raw" divides by the raw bound of the same run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -36,6 +38,7 @@ import { endProcess } from "./processes.ts";
 const seconds = Number(process.argv[2] ?? 3);
 const maxInFlight = Number(process.argv[3] ?? ConfigSchema.parse({}).maxInFlight);
 const events = process.argv[4] !== "off";
+const runs = Number(process.argv[5] ?? 1);
 const payload = new Uint8Array(100).fill(120);
 
 /** A row with what the leader's counters and the processes' CPU time said while it ran. */
@@ -116,13 +119,8 @@ async function stop(proc: ChildProcess | undefined): Promise<undefined> {
   return undefined;
 }
 
-function cpuColumn(us: number[] | undefined): string {
-  if (us === undefined) return "";
-  const total = us.reduce((a, b) => a + b, 0);
-  return `${Math.round(total)} (${us.map((v) => Math.round(v)).join(" + ")})`;
-}
-
-async function main(): Promise<void> {
+/** Every row of one run, the raw bound first, on a fresh server and members. */
+async function runOnce(): Promise<Measured[]> {
   const dir = await mkdtemp(join(tmpdir(), "nzk-bench-"));
   const server = await startNatsServer({ storeDir: dir, syncAlways: true });
   let follower: ChildProcess | undefined;
@@ -228,24 +226,85 @@ async function main(): Promise<void> {
       }
     }
     await leader.close();
-    console.log(
-      `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, at most ${maxInFlight} appends in flight, watch events ${events ? "on" : "off"}, load average ${loadAverage()}\n`,
-    );
-    console.log(
-      "| path | writers | ops/s | × raw | p50 ms | p99 ms | txns/append | appends in flight | CPU µs/op (nats + leader + follower [+ load], or nats + leader + follower with load) |",
-    );
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    const fixed = (v: number | undefined, digits: number) => (v === undefined ? "" : v.toFixed(digits));
-    for (const r of rows) {
-      console.log(
-        `| ${r.what} | ${r.writers} | ${Math.round(r.opsPerSec)} | ${(r.opsPerSec / raw.opsPerSec).toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${fixed(r.txnsPerAppend, 1)} | ${fixed(r.appendsInFlight, 2)} | ${cpuColumn(r.cpuUsPerOp)} |`,
-      );
-    }
+    await nc.close();
+    return rows;
   } finally {
     await stop(follower);
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The median of the runs, with their range in brackets when there are several. */
+function cell(values: (number | undefined)[], digits: number): string {
+  const known = values.filter((v): v is number => v !== undefined);
+  if (known.length === 0) return "";
+  const text = median(known).toFixed(digits);
+  const low = Math.min(...known).toFixed(digits);
+  const high = Math.max(...known).toFixed(digits);
+  return low === high ? text : `${text} (${low}-${high})`;
+}
+
+function cpuCell(rows: Measured[]): string {
+  const per = rows.map((r) => r.cpuUsPerOp).filter((v): v is number[] => v !== undefined);
+  if (per.length === 0) return "";
+  const total = Math.round(median(per.map((us) => us.reduce((a, b) => a + b, 0))));
+  const parts = per[0]!.map((_, i) => Math.round(median(per.map((us) => us[i]!))));
+  return `${total} (${parts.join(" + ")})`;
+}
+
+async function main(): Promise<void> {
+  const all: Measured[][] = [];
+  for (let run = 1; run <= runs; run++) {
+    const rows = await runOnce();
+    all.push(rows);
+    const summary = rows.map((r) => `${r.what} ×${r.writers} ${Math.round(r.opsPerSec)}/s`).join(", ");
+    console.error(`run ${run} of ${runs}: ${summary}`);
+  }
+  console.log(
+    `\nordered broadcast, embedded nats-server (fsync always), ${seconds} s per row, ${runs} run(s), at most ${maxInFlight} appends in flight, watch events ${events ? "on" : "off"}, load average ${loadAverage()}\n`,
+  );
+  console.log(
+    "| path | writers | ops/s | × raw | p50 ms | p99 ms | txns/append | appends in flight | CPU µs/op (nats + leader + follower [+ load], or nats + leader + follower with load) |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  all[0]!.forEach((first, i) => {
+    const rows = all.map((run) => run[i]!);
+    const ratios = all.map((run) => run[i]!.opsPerSec / run[0]!.opsPerSec);
+    const cells = [
+      first.what,
+      String(first.writers),
+      cell(
+        rows.map((r) => r.opsPerSec),
+        0,
+      ),
+      cell(ratios, 1),
+      cell(
+        rows.map((r) => r.p50),
+        2,
+      ),
+      cell(
+        rows.map((r) => r.p99),
+        2,
+      ),
+      cell(
+        rows.map((r) => r.txnsPerAppend),
+        1,
+      ),
+      cell(
+        rows.map((r) => r.appendsInFlight),
+        2,
+      ),
+      cpuCell(rows),
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
+  });
   process.exit(0);
 }
 
