@@ -35,7 +35,7 @@ import { SessionAuth } from "./session-auth.ts";
 import { WaitingForLeader } from "./session-order.ts";
 import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
-import { SnapshotStore } from "./snapshots.ts";
+import { SnapshotStore, type StoredSnapshot } from "./snapshots.ts";
 import { Snapshotter } from "./snapshotter.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
@@ -43,6 +43,8 @@ export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
 /** Room for headers and the txn codec's framing around the largest znode. */
 const MESSAGE_OVERHEAD = 64 * 1024;
+/** how often a long log replay at start says how far it got */
+const PROGRESS_MS = 2000;
 
 /** Creates (or updates) the log stream as `config` says; returns the largest message it takes. */
 export async function ensureMemberLog(nc: NatsConnection, config: Config): Promise<number> {
@@ -201,13 +203,18 @@ export class Member implements AsyncDisposable {
 
   /** startedAt: when start() began, so the log line's `ms` is the whole join, streams and buckets included */
   async #recover(startedAt: number): Promise<void> {
-    const snap = await this.#snapshots.loadNewest();
+    const snap = await this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s));
     if (snap !== undefined) this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
     const replayFrom = this.#replica.seq;
     const replayAt = performance.now();
     this.#startTail();
     const tip = await logTip(this.#jsm, this.config.logStream);
-    await this.#replica.waitSeq(tip);
+    if (tip > replayFrom) this.#log("replaying log", { from: replayFrom + 1, to: tip });
+    const progress = setInterval(
+      () => this.#log("replaying log", { seq: this.#replica.seq, to: tip }),
+      PROGRESS_MS,
+    );
+    await this.#replica.waitSeq(tip).finally(() => clearInterval(progress));
     const replayMs = performance.now() - replayAt;
     this.#serve();
     await this.#election.watch(() => this.#onLeaderChange());
@@ -256,6 +263,10 @@ export class Member implements AsyncDisposable {
     this.#evaluate();
   }
 
+  #loadingSnapshot(s: StoredSnapshot): void {
+    this.#log("loading snapshot", { snapshot: s.name, seq: s.seq, bytes: s.bytes });
+  }
+
   async #watchConnection(): Promise<void> {
     for await (const s of this.nc.status()) {
       if (s.type === "reconnect") this.#resumeEvents();
@@ -288,7 +299,7 @@ export class Member implements AsyncDisposable {
   async #restartTail(failed: LogTail, gap: boolean): Promise<void> {
     if (gap) {
       try {
-        const snap = await this.#snapshots.loadNewest();
+        const snap = await this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s));
         if (snap !== undefined && snap.ref.seq > this.#replica.seq && this.#tail === failed) {
           this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
           this.#log("loaded snapshot", { snapshot: snap.ref.name, seq: snap.ref.seq, zxid: snap.ref.zxid });

@@ -137,4 +137,53 @@ describe("snapshots", () => {
     await store.save(new DataTree(), tip, 1, 1);
     expect(await leader.append({ kind: "txns", lastZxid: 2 ** 32 + 2, data: bytes("y") })).toBe(tip + 1);
   });
+  it("a joining member says which snapshot it loads and which log entries it replays, before it has", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect();
+    const first = await startMember(nats.url, "m1", { snapshotEveryTxns: 50, snapshotsKept: 1 });
+    const store = await SnapshotStore.open(nc, "nzk-snapshots", 1, "NZK_LOG");
+    const create = async (path: string) => {
+      const out = await first.write(anyone, {
+        op: "create",
+        path,
+        data: bytes(path),
+        acl: OPEN_ACL_UNSAFE,
+        mode: "persistent",
+      });
+      expect(isZkError(out) ? out : out.error).toBeUndefined();
+    };
+    try {
+      await until("m1 leads", () => first.state === "LEADING");
+      for (let i = 0; i < 60; i++) await create(`/a${i}`);
+      let refs = await store.list();
+      while (refs.length === 0) refs = await store.list();
+      // Fewer than snapshotEveryTxns more, so the snapshot stays the newest and these are its tail.
+      for (let i = 0; i < 10; i++) await create(`/b${i}`);
+    } finally {
+      await first.close();
+    }
+    const [snapshot] = await store.list();
+    const tip = (await (await jetstreamManager(nc)).streams.info("NZK_LOG")).state.last_seq;
+    expect(snapshot!.seq).toBeLessThan(tip);
+    const events: [string, Record<string, unknown> | undefined][] = [];
+    const joined = await startMember(nats.url, "m2", {}, (event, fields) => events.push([event, fields]));
+    try {
+      const names = events.map(([event]) => event);
+      const loading = names.indexOf("loading snapshot");
+      const replaying = names.indexOf("replaying log");
+      expect(loading).toBeGreaterThanOrEqual(0);
+      expect(replaying).toBeGreaterThan(loading);
+      expect(names.indexOf("recovered")).toBeGreaterThan(replaying);
+      expect(events[loading]![1]).toEqual({
+        snapshot: snapshot!.name,
+        seq: snapshot!.seq,
+        bytes: snapshot!.bytes,
+      });
+      expect(snapshot!.bytes).toBeGreaterThan(0);
+      expect(events[replaying]![1]).toEqual({ from: snapshot!.seq + 1, to: tip });
+      expect(joined.replica.tree.has("/b9")).toBe(true);
+    } finally {
+      await joined.close();
+    }
+  });
 });
