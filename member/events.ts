@@ -31,6 +31,7 @@ import type { WatchEvent } from "../core/records.ts";
 import { pathToSubject } from "../core/subjects.ts";
 import { toHex } from "../core/zxid.ts";
 import { type EventFrame, EventWriter } from "./event-frames.ts";
+import { RecentEvents, type RecentTxn } from "./recent-events.ts";
 
 export interface EventSettings {
   readonly stream: string;
@@ -41,8 +42,8 @@ export interface EventSettings {
 
 export type EventLog = (event: string, fields?: Record<string, unknown>) => void;
 
-/** how many recent txns' events every member keeps, for a new leader to republish */
-const RECENT = 100_000;
+/** how many recent events every member keeps, for a new leader to republish (about 100,000 creates) */
+const RECENT_EVENTS = 2 ** 18;
 /** how often the leader compares the stream's last sequence with what it published */
 const CHECK_MS = 250;
 /** the longest wait between rebases while the stream keeps refusing what was published again */
@@ -75,11 +76,6 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
   }
 }
 
-interface Txn {
-  readonly zxid: number;
-  readonly events: readonly WatchEvent[];
-}
-
 /** An event's place in the log: its txn's zxid and its index in the txn (Infinity: the txn's last). */
 interface Position {
   readonly zxid: number;
@@ -104,7 +100,7 @@ export class EventPublisher {
   readonly #log: EventLog;
   readonly #timer: NodeJS.Timeout;
   #jsm: Promise<JetStreamManager> | undefined;
-  #recent: Txn[] = [];
+  readonly #recent = new RecentEvents(RECENT_EVENTS);
   #phase: "idle" | "rebasing" | "live" = "idle";
   /** bumped by start() and stop(), so an answer for an earlier phase is ignored */
   #generation = 0;
@@ -137,10 +133,8 @@ export class EventPublisher {
   /** Called for every applied txn, in log order. */
   applied(zxid: number, events: readonly WatchEvent[]): void {
     if (events.length === 0) return;
-    const txn = { zxid, events };
-    this.#recent.push(txn);
-    if (this.#recent.length > 2 * RECENT) this.#recent = this.#recent.slice(-RECENT);
-    if (this.#phase === "live") this.#publish(txn);
+    this.#recent.add(zxid, events);
+    if (this.#phase === "live") this.#publish({ zxid, events });
   }
 
   /** The leader starts (or, after a reconnect, resumes) publishing from where the stream ends. */
@@ -160,7 +154,7 @@ export class EventPublisher {
     clearInterval(this.#timer);
   }
 
-  #publish(txn: Txn): void {
+  #publish(txn: RecentTxn): void {
     const p = this.#published;
     const from = txn.zxid > p.zxid ? 0 : txn.zxid === p.zxid ? p.index + 1 : txn.events.length;
     if (from >= txn.events.length) return;
@@ -195,8 +189,7 @@ export class EventPublisher {
         this.#dueSeq = seq;
         this.#published = position;
         this.#phase = "live";
-        for (let i = this.#firstAfter(position.zxid - 1); i < this.#recent.length; i++)
-          this.#publish(this.#recent[i]!);
+        for (const txn of this.#recent.after(position.zxid - 1)) this.#publish(txn);
       },
       (err: Error) => {
         // The next check tries again.
@@ -208,7 +201,7 @@ export class EventPublisher {
 
   /** The stream's last sequence and which event it holds there. */
   async #streamEnd(): Promise<{ seq: number; position: Position }> {
-    const newest = this.#recent.at(-1)?.zxid ?? 0;
+    const newest = this.#recent.newestZxid;
     const jsm = await this.#manager();
     const { state } = await jsm.streams.info(this.#stream);
     const seq = state.last_seq;
@@ -219,8 +212,8 @@ export class EventPublisher {
       // the txns applied from now on.
       return { seq, position: { zxid: newest, index: Number.POSITIVE_INFINITY } };
     }
-    const txn = this.#recent[this.#firstAfter(zxid - 1)];
-    if (txn?.zxid !== zxid) return { seq, position: { zxid, index: Number.POSITIVE_INFINITY } };
+    const txn = this.#recent.txn(zxid);
+    if (txn === undefined) return { seq, position: { zxid, index: Number.POSITIVE_INFINITY } };
     // The stream holds a prefix of the txn's (publishable) events: count how many by reading back.
     const indices = txn.events.flatMap((e, i) => (publishable(e, this.#prefix) ? [i] : []));
     let held = 1;
@@ -235,18 +228,6 @@ export class EventPublisher {
   async #zxidAt(jsm: JetStreamManager, seq: number): Promise<number | undefined> {
     const m = await jsm.streams.getMessage(this.#stream, { seq });
     return m === null ? undefined : parseEvent(m.data)?.zxid;
-  }
-
-  /** The index in #recent of the first txn newer than zxid. */
-  #firstAfter(zxid: number): number {
-    let lo = 0;
-    let hi = this.#recent.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#recent[mid]!.zxid <= zxid) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   #manager(): Promise<JetStreamManager> {
