@@ -32,5 +32,11 @@ export {
 export { type Prepared, Preparer, sequenceSuffix, txnError } from "./prep.ts";
 export { exists, getACL, getAllChildrenNumber, getChildren, getData, getEphemerals } from "./read.ts";
 export { type ReapView, reapCandidates } from "./reap.ts";
-export { deserializeSnapshot, SNAPSHOT_FORMAT, serializeSnapshot, snapshotWriter } from "./snapshot.ts";
+export {
+  deserializeSnapshot,
+  SNAPSHOT_FORMAT,
+  serializeSnapshot,
+  snapshotReader,
+  snapshotWriter,
+} from "./snapshot.ts";
 export { decodeTxns, encodeTxns, TXN_FORMAT } from "./txn-codec.ts";

@@ -32,7 +32,7 @@ function hasOwnerValue(kind: number): boolean {
   return kind === OwnerKind.ephemeral || kind === OwnerKind.ttl;
 }
 
-/** how many nodes snapshotWriter handles in one step before it yields */
+/** how many nodes snapshotWriter and snapshotReader handle in one step before they yield */
 const NODES_PER_STEP = 25_000;
 /** how many bytes of checksum a step computes, per node of a step */
 const CHECKSUM_BYTES_PER_NODE = 256;
@@ -116,11 +116,26 @@ export function snapshotWriter(
 }
 
 export function serializeSnapshot(tree: DataTree): Uint8Array {
-  const steps = snapshotWriter(tree, Number.POSITIVE_INFINITY);
+  return inOneGo(snapshotWriter(tree, Number.POSITIVE_INFINITY));
+}
+
+/** Runs a generator of steps to its end and returns its result. */
+function inOneGo<T>(steps: Generator<void, T, void>): T {
   for (;;) {
     const step = steps.next();
     if (step.done === true) return step.value;
   }
+}
+
+/** Adler-32 of bytes[0, end), a stretch of CHECKSUM_BYTES_PER_NODE × nodesPerStep bytes a step. */
+function* checksum(bytes: Uint8Array, end: number, nodesPerStep: number): Generator<void, number, void> {
+  let sum = 1;
+  const stretch = CHECKSUM_BYTES_PER_NODE * nodesPerStep;
+  for (let at = 0; at < end; at += stretch) {
+    sum = adler32(bytes, at, Math.min(end, at + stretch), sum);
+    if (at + stretch < end) yield;
+  }
+  return sum;
 }
 
 function* write(f: Frozen, nodesPerStep: number): Generator<void, Uint8Array, void> {
@@ -197,13 +212,7 @@ function* write(f: Frozen, nodesPerStep: number): Generator<void, Uint8Array, vo
   }
   const body = w.bytes();
   // the checksum a stretch at a time too: a whole snapshot's takes a quarter of a second
-  let sum = 1;
-  const stretch = CHECKSUM_BYTES_PER_NODE * nodesPerStep;
-  for (let at = 0; at < body.length; at += stretch) {
-    sum = adler32(body, at, Math.min(body.length, at + stretch), sum);
-    if (at + stretch < body.length) yield;
-  }
-  w.writeInt(sum);
+  w.writeInt(yield* checksum(body, body.length, nodesPerStep));
   const out = w.bytes();
   return out.length === out.buffer.byteLength ? out : out.slice();
 }
@@ -240,7 +249,12 @@ function readSessions(r: JuteReader): SessionInfo[] {
   return sessions;
 }
 
-function readNodes(r: JuteReader, acls: AclCache, indexSeed: number): NodeStore {
+function* readNodes(
+  r: JuteReader,
+  acls: AclCache,
+  indexSeed: number,
+  nodesPerStep: number,
+): Generator<void, NodeStore, void> {
   // the count is bounded by the bytes left, so a damaged one cannot make this allocate much
   const count = r.readVectorLength(NODE_FIXED_BYTES);
   // room for a quarter more, so that the creates replayed after a join do not at once copy every column
@@ -302,25 +316,40 @@ function readNodes(r: JuteReader, acls: AclCache, indexSeed: number): NodeStore 
     nodes.aversion[slot] = aversion;
     nodes.setOwner(slot, kind as OwnerKind, owner);
     branch.push(slot);
+    if ((i + 1) % nodesPerStep === 0) yield;
   }
   if (r.error === undefined && nodes.size === 0) r.fail("no root node");
   return nodes;
 }
 
 export function deserializeSnapshot(bytes: Uint8Array, config?: Partial<CoreConfig>): DataTree | ZkError {
+  return inOneGo(snapshotReader(bytes, config, Number.POSITIVE_INFINITY));
+}
+
+/**
+ * Reads a snapshot in steps of nodesPerStep nodes (its checksum too): the generator yields between
+ * steps and returns the tree, or the MarshallingError that makes the snapshot unreadable. A member
+ * loading a million znodes this way keeps answering meanwhile (in one go: seconds of a held event
+ * loop). The bytes must stay as they are until it returns.
+ */
+export function* snapshotReader(
+  bytes: Uint8Array,
+  config?: Partial<CoreConfig>,
+  nodesPerStep = NODES_PER_STEP,
+): Generator<void, DataTree | ZkError, void> {
   if (bytes.length < 12) return zkError("MarshallingError", "snapshot too short");
   const r = new JuteReader(bytes.subarray(0, bytes.length - 4));
   if (r.readInt() !== MAGIC) return zkError("MarshallingError", "not an nzk snapshot (bad magic)");
   const format = r.readInt();
   if (format !== SNAPSHOT_FORMAT) return zkError("MarshallingError", `unknown snapshot format ${format}`);
   const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0);
-  if (adler32(bytes, 0, bytes.length - 4) !== stored) {
+  if ((yield* checksum(bytes, bytes.length - 4, nodesPerStep)) !== stored) {
     return zkError("MarshallingError", "snapshot checksum mismatch: the snapshot is damaged");
   }
   const lastZxid = r.readLong();
   const acls = readAcls(r);
   const sessions = readSessions(r);
-  const nodes = readNodes(r, acls, config?.indexSeed ?? 0);
+  const nodes = yield* readNodes(r, acls, config?.indexSeed ?? 0, nodesPerStep);
   r.expectEnd();
   if (r.error !== undefined) return r.error;
   acls.purgeUnused();

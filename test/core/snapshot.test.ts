@@ -9,6 +9,7 @@ import {
   deserializeSnapshot,
   SNAPSHOT_FORMAT,
   serializeSnapshot,
+  snapshotReader,
   snapshotWriter,
 } from "../../core/snapshot.ts";
 import { history } from "./history.ts";
@@ -139,6 +140,30 @@ describe("snapshot written in steps", () => {
         serializeSnapshot(applyAll(new DataTree(), txns.slice(0, later))),
       );
     }
+  });
+});
+
+describe("snapshot reading in steps", () => {
+  it("yields between steps and gives the tree that reading in one go gives", () => {
+    const snapshot = serializeSnapshot(applyAll(new DataTree(), history(4, 300)));
+    const steps = snapshotReader(snapshot, {}, 1);
+    let yields = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) yields++;
+    expect(yields).toBeGreaterThan(10);
+    expect(isZkError(step.value)).toBe(false);
+    expect(visible(step.value as DataTree)).toEqual(visible(restore(snapshot)));
+    expect(serializeSnapshot(step.value as DataTree)).toEqual(snapshot);
+  });
+
+  it("finds a damaged snapshot as reading in one go does", () => {
+    const snapshot = serializeSnapshot(applyAll(new DataTree(), history(5, 100)));
+    const flipped = snapshot.slice();
+    flipped[snapshot.length - 100]! ^= 0x01;
+    const steps = snapshotReader(flipped, {}, 1);
+    let step = steps.next();
+    while (step.done !== true) step = steps.next();
+    expect(step.value).toMatchObject({ code: "MarshallingError", message: /checksum/ });
   });
 });
 
