@@ -50,6 +50,17 @@ async function main(): Promise<void> {
     { fetch: (req, env) => handle(req, env), hostname: config.host, port: config.httpPort },
     (info) => log("info", "http listening", { url: `http://${config.host}:${info.port}` }),
   );
+  const onListenError = (err: Error): void => {
+    log("error", listenFailure(err, "the HTTP port", `${config.host}:${config.httpPort}`, "NZK_HTTP_PORT"));
+    // nothing that needs stopping has started yet; an embedded nats-server goes with this process
+    process.exit(1);
+  };
+  http.once("error", onListenError);
+  http.once("listening", () => {
+    http.off("error", onListenError);
+    // later errors (accepting a connection when out of file descriptors) must not end the member
+    http.on("error", (err) => log("warn", "http server error", { error: err.message }));
+  });
 
   let server: NatsServerProcess | undefined;
   let natsUrl = config.natsUrl;
@@ -90,13 +101,8 @@ async function main(): Promise<void> {
   // the HTTP API's cons and wchs report its connections and watches too.
   let zk: ZkServer | undefined;
   handle = nodeFetch(localBackend(running, { zookeeper: () => zk }), { maxDataBytes: config.maxDataBytes });
-  zk =
-    config.zkPort === 0
-      ? undefined
-      : await ZkServer.listen(memberBackend(member), { host: config.host, port: config.zkPort });
-  if (zk !== undefined) log("info", "zookeeper port listening", { address: `${config.host}:${zk.port}` });
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  const stop = async (signal: string, code = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log("info", "stopping", { signal });
@@ -105,8 +111,20 @@ async function main(): Promise<void> {
     await running?.close();
     await nc.drain().catch(() => {});
     await server?.stop();
-    process.exit(0);
+    process.exit(code);
   };
+  try {
+    zk =
+      config.zkPort === 0
+        ? undefined
+        : await ZkServer.listen(memberBackend(member), { host: config.host, port: config.zkPort });
+  } catch (err) {
+    const address = `${config.host}:${config.zkPort}`;
+    log("error", listenFailure(err as Error, "the ZooKeeper port", address, "NZK_ZK_PORT"));
+    await stop("listen failed", 1);
+    return;
+  }
+  if (zk !== undefined) log("info", "zookeeper port listening", { address: `${config.host}:${zk.port}` });
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
   // only once a signal stops it gracefully: whoever waits for this line may signal at once
@@ -119,6 +137,19 @@ async function main(): Promise<void> {
     apiPrefix: config.apiPrefix,
     pid: process.pid,
   });
+}
+
+/** What to do when a port cannot be listened on, naming the setting that moves it (0: see below). */
+function listenFailure(err: Error, what: string, address: string, setting: string): string {
+  const zero = setting === "NZK_ZK_PORT" ? "0 turns it off" : "0 picks a free one";
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return `${what} ${address} is in use (another nzk?): stop what holds it, or set ${setting} to another port (${zero})`;
+  }
+  if (code === "EACCES") {
+    return `${what} ${address} may not be listened on by this user: set ${setting} to a port above 1023 (${zero})`;
+  }
+  return `${what} ${address} could not be listened on (${err.message}): check NZK_HOST and ${setting}`;
 }
 
 function recoveringApp(member: () => Member | undefined): Fetch {

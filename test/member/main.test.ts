@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePorts } from "../../infra/index.ts";
 import { natsServer } from "../fixtures/nats.ts";
+import { until } from "./harness.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -69,6 +70,15 @@ async function fourLetterWord(port: number, word: string): Promise<string> {
 }
 
 const MiB = 1024 * 1024;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Bytes that are not UTF-8 (so they travel as base64) and differ along their length. */
 function pattern(n: number): Buffer {
@@ -183,6 +193,38 @@ describe("npm start", () => {
       if (run.lines.some((l) => l.msg === "nzk serving")) await interrupt(run);
       else run.proc.kill("SIGKILL");
       await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
+    }
+  }, 120_000);
+
+  it("ends with a message naming the setting when its port is taken, and leaves no nats-server behind", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const taken = String((holder.address() as { port: number }).port);
+    const [free] = (await freePorts(1)) as [number];
+    try {
+      for (const [setting, ports] of [
+        ["NZK_HTTP_PORT", { NZK_HTTP_PORT: taken, NZK_ZK_PORT: "0" }],
+        ["NZK_ZK_PORT", { NZK_HTTP_PORT: String(free), NZK_ZK_PORT: taken }],
+      ] as const) {
+        const dataDir = await mkdtemp(join(tmpdir(), "nzk-taken-"));
+        try {
+          const run = npmStart({ NZK_DATA_DIR: dataDir, ...ports });
+          expect(await run.exited, setting).toBe(1);
+          const error = run.lines.find((l) => l.level === "error");
+          expect(error?.msg, setting).toMatch(
+            new RegExp(`127\\.0\\.0\\.1:${taken} is in use.*set ${setting}`),
+          );
+          const nats = run.lines.find((l) => l.msg === "embedded nats-server started");
+          // the ZooKeeper port is opened after the member started, so its server had started too
+          if (setting === "NZK_ZK_PORT") expect(nats).toBeDefined();
+          if (nats !== undefined)
+            await until(`nats-server ${nats.pid} gone`, () => !alive(nats.pid as number));
+        } finally {
+          await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
+        }
+      }
+    } finally {
+      holder.close();
     }
   }, 120_000);
 
