@@ -8,7 +8,6 @@
  * This file is the entry that puts them together, and nothing imports it, so member/ depending on
  * functions/ here makes no cycle (functions/ depends on member/index.ts).
  */
-import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
@@ -23,6 +22,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { minimalApp } from "./http-minimal.ts";
 import { type Member, type RunningMember, startMember } from "./index.ts";
 import { embeddedMaxPayload, payloadWarning } from "./payload.ts";
+import { listenFailure, natsFailure, readCreds } from "./start-failures.ts";
 
 type Fetch = ReturnType<typeof nodeFetch>;
 
@@ -73,8 +73,12 @@ async function main(): Promise<void> {
     log("info", "embedded nats-server started", { url: natsUrl, storeDir, pid: server.pid, maxPayload });
   }
 
+  const url = natsUrl;
+  const failed = (err: Error): never => {
+    throw new Error(natsFailure(err, url, server !== undefined));
+  };
   const nc: NatsConnection = await connect({
-    servers: natsUrl,
+    servers: url,
     name: `nzk-${config.memberId}`,
     maxReconnectAttempts: -1,
     // nats.js otherwise captures a stack trace for every request (each log append is one) and every
@@ -82,8 +86,8 @@ async function main(): Promise<void> {
     noAsyncTraces: true,
     ...(config.natsCreds === undefined
       ? {}
-      : { authenticator: credsAuthenticator(readFileSync(config.natsCreds)) }),
-  });
+      : { authenticator: credsAuthenticator(readCreds(config.natsCreds)) }),
+  }).catch(failed);
 
   const serverMaxPayload = nc.info?.max_payload;
   const warning =
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
 
   running = await startMember(config, nc, (msg, fields) =>
     log("info", msg, { memberId: config.memberId, ...fields }),
-  );
+  ).catch(failed);
   const { member } = running;
   // The ZooKeeper port (NZK_ZK_PORT, 0 = off) speaks ZooKeeper's own protocol to unmodified clients;
   // the HTTP API's cons and wchs report its connections and watches too.
@@ -137,19 +141,6 @@ async function main(): Promise<void> {
     apiPrefix: config.apiPrefix,
     pid: process.pid,
   });
-}
-
-/** What to do when a port cannot be listened on, naming the setting that moves it (0: see below). */
-function listenFailure(err: Error, what: string, address: string, setting: string): string {
-  const zero = setting === "NZK_ZK_PORT" ? "0 turns it off" : "0 picks a free one";
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE") {
-    return `${what} ${address} is in use (another nzk?): stop what holds it, or set ${setting} to another port (${zero})`;
-  }
-  if (code === "EACCES") {
-    return `${what} ${address} may not be listened on by this user: set ${setting} to a port above 1023 (${zero})`;
-  }
-  return `${what} ${address} could not be listened on (${err.message}): check NZK_HOST and ${setting}`;
 }
 
 function recoveringApp(member: () => Member | undefined): Fetch {

@@ -228,6 +228,17 @@ describe("npm start", () => {
     }
   }, 120_000);
 
+  it("says what to do when the NATS it is given cannot be reached", async () => {
+    const [natsPort, httpPort] = (await freePorts(2)) as [number, number];
+    const url = `nats://127.0.0.1:${natsPort}`;
+    const run = npmStart({ NATS_URL: url, NZK_HTTP_PORT: String(httpPort), NZK_ZK_PORT: "0" });
+    expect(await run.exited).toBe(1);
+    expect(run.lines.find((l) => l.level === "error")).toMatchObject({
+      msg: "start failed",
+      error: expect.stringMatching(new RegExp(`^cannot reach NATS at ${url} .*check NATS_URL`)),
+    });
+  }, 60_000);
+
   it("refuses a bad setting with a message naming it, and writes nothing", async () => {
     const dataDir = join(tmpdir(), `nzk-bad-${process.pid}-${Date.now()}`);
     const run = npmStart({ NZK_DATA_DIR: dataDir, NZK_HTTP_PORT: "eighty" });
