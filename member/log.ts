@@ -208,6 +208,9 @@ export class LogTail {
       if (entry === undefined) throw new Error(`log entry ${m.seq} is not an nzk record`);
       onEntry(entry);
     }
+    // nats.js ends the iteration without an error when it gives up on the consumer (the server lost it,
+    // say, in a restart): a tail that stops by itself is a failure, so the member starts another.
+    if (!this.#stopped) throw new Error(`log tail ended at ${expected - 1}`);
   }
 
   stop(): void {

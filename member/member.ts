@@ -267,9 +267,19 @@ export class Member implements AsyncDisposable {
     this.#log("loading snapshot", { snapshot: s.name, seq: s.seq, bytes: s.bytes });
   }
 
+  /**
+   * After a reconnect the leader rebases its events, and a member that does not lead tails the log
+   * again from where it stands: nats.js's consumer can stay silent after the server restarted, with no
+   * error and no message, which left a follower stale until someone noticed.
+   */
   async #watchConnection(): Promise<void> {
     for await (const s of this.nc.status()) {
-      if (s.type === "reconnect") this.#resumeEvents();
+      if (s.type !== "reconnect") continue;
+      this.#resumeEvents();
+      if (this.#tail !== undefined && !this.#closed && this.#state !== "LEADING") {
+        this.#log("tailing again after a reconnect", { seq: this.#replica.seq });
+        this.#startTail();
+      }
     }
   }
 
