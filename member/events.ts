@@ -11,8 +11,9 @@
  * looks at the stream's last sequence every CHECK_MS while events are outstanding; when the run has
  * stopped short of what it published an interval earlier, it rebases: it reads which event the stream
  * holds last and publishes again every event after it. It rebases at once when it starts leading and
- * after a reconnect too (the server may have lost unsynced events: the stream is written with
- * JetStream's asynchronous persistence, 2.12+, as every event can be derived again from the log).
+ * after a reconnect too (the server may have lost unsynced events: on a single server the stream is
+ * written with JetStream's asynchronous persistence, 2.12+, as every event can be derived again from
+ * the log).
  * Two leaders for a moment (a failover) derive the same sequence for every event from the same log,
  * so whichever copy arrives second is refused: the stream never holds an event twice.
  */
@@ -64,7 +65,9 @@ export async function ensureEventsStream(nc: NatsConnection, s: EventSettings): 
     discard: DiscardPolicy.Old,
     max_age: s.maxAgeSeconds * 1_000_000_000,
     allow_direct: true,
-    persist_mode: PersistMode.Async,
+    // Single-server only: nats-server refuses asynchronous persistence on a replicated stream, where
+    // the quorum already stands for the fsync it saves.
+    ...(s.replicas === 1 ? { persist_mode: PersistMode.Async } : {}),
   };
   try {
     await jsm.streams.info(s.stream);
