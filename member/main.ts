@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     throw new Error(natsFailure(err, url, server !== undefined));
   };
   const nc: NatsConnection = await connect({
-    servers: url,
+    servers: url.split(","),
     name: `nzk-${config.memberId}`,
     maxReconnectAttempts: -1,
     // nats.js otherwise captures a stack trace for every request (each log append is one) and every

@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
 import { serializeSnapshot } from "../../core/index.ts";
 import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
-import { epochOf } from "../../core/zxid.ts";
-import { decodeEntry } from "../../member/log.ts";
 import type { Member } from "../../member/member.ts";
 import { natsServer } from "../fixtures/nats.ts";
 import { spawnMember } from "./child.ts";
-import { bytes, startMember, until } from "./harness.ts";
+import { bytes, checkLogOrder, startMember, until } from "./harness.ts";
 
 const anyone = { sessionId: 0, auth: [] };
 
@@ -56,26 +53,6 @@ function writers(member: Member, concurrency: number) {
       await Promise.all(loops);
     },
   };
-}
-
-/** Every epoch record names a newer epoch than any before it, and zxids only rise along the log. */
-async function checkLogOrder(nc: Awaited<ReturnType<Awaited<ReturnType<typeof natsServer>>["connect"]>>) {
-  const jsm = await jetstreamManager(nc);
-  const last = (await jsm.streams.info("NZK_LOG")).state.last_seq;
-  let epoch = 0;
-  let zxid = 0;
-  for (let seq = 1; seq <= last; seq++) {
-    const m = await jsm.streams.getMessage("NZK_LOG", { seq });
-    const entry = decodeEntry(seq, m!.header, m!.data);
-    if (entry?.kind === "epoch") {
-      expect(entry.epoch).toBeGreaterThan(epoch);
-      epoch = entry.epoch;
-    } else if (entry?.kind === "txns") {
-      expect(entry.lastZxid).toBeGreaterThan(zxid);
-      expect(epochOf(entry.lastZxid)).toBe(epoch);
-      zxid = entry.lastZxid;
-    }
-  }
 }
 
 describe("failover", () => {

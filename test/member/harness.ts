@@ -2,9 +2,14 @@
  * Members for tests: each on its own NATS connection (so a test can sever one), with timings short
  * enough that failover happens within a test, and a helper to compare trees byte for byte.
  */
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
+import { expect } from "vitest";
 import { serializeSnapshot } from "../../core/index.ts";
+import { epochOf } from "../../core/zxid.ts";
 import { type Config, ConfigSchema } from "../../member/config.ts";
+import { decodeEntry } from "../../member/log.ts";
 import { type Logger, Member } from "../../member/member.ts";
 
 export function testConfig(memberId: string, overrides: Partial<Config> = {}): Config {
@@ -65,5 +70,30 @@ export class LogBook {
   /** The first entry of a member with this message, if any. */
   first(memberId: string, msg: string) {
     return this.entries.find((e) => e.memberId === memberId && e.msg === msg);
+  }
+}
+
+/**
+ * Every epoch record names a newer epoch than any before it, and zxids only rise along the log (from
+ * its first entry left by purges: an epoch whose record was purged is taken from its first txns).
+ */
+export async function checkLogOrder(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const { first_seq: first, last_seq: last } = (await jsm.streams.info("NZK_LOG")).state;
+  let epoch: number | undefined;
+  let zxid = 0;
+  for (let seq = first; seq <= last; seq++) {
+    const m = await jsm.streams.getMessage("NZK_LOG", { seq });
+    expect(m, `log entry ${seq}`).not.toBeNull();
+    const entry = decodeEntry(seq, m!.header, m!.data);
+    if (entry?.kind === "epoch") {
+      expect(entry.epoch).toBeGreaterThan(epoch ?? 0);
+      epoch = entry.epoch;
+    } else if (entry?.kind === "txns") {
+      expect(entry.lastZxid).toBeGreaterThan(zxid);
+      epoch ??= epochOf(entry.lastZxid);
+      expect(epochOf(entry.lastZxid)).toBe(epoch);
+      zxid = entry.lastZxid;
+    }
   }
 }

@@ -1,20 +1,24 @@
 /**
  * A member in its own process, for the tests that kill -9 or SIGSTOP it. Configured by the environment
- * as `npm start` is; prints the member's log as JSON lines, and answers `nzk.test.<id>.probe` with its
- * state and a hash of its tree so a test can compare it with the others.
+ * and serving the NATS API as `npm start` does; prints the member's log as JSON lines, and answers
+ * `nzk.test.<id>.probe` with its state and a hash of its tree so a test can compare it with the others.
  */
 import { createHash } from "node:crypto";
 import { connect } from "@nats-io/transport-node";
 import { serializeSnapshot } from "../../core/index.ts";
 import { loadConfig } from "../../member/config.ts";
-import { Member } from "../../member/member.ts";
+import { startMember } from "../../member/index.ts";
 
 const config = loadConfig();
-const nc = await connect({ servers: config.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+const nc = await connect({
+  servers: config.natsUrl?.split(","),
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 100,
+});
 const say = (msg: string, fields: Record<string, unknown> = {}): void => {
   process.stdout.write(`${JSON.stringify({ msg, memberId: config.memberId, ...fields })}\n`);
 };
-const member = await Member.start(config, nc, say);
+const { member } = await startMember(config, nc, say);
 nc.subscribe(`nzk.test.${config.memberId}.probe`, {
   callback: (_err, msg) => {
     const tree = createHash("sha256").update(serializeSnapshot(member.replica.tree)).digest("hex");

@@ -1,0 +1,254 @@
+/**
+ * Faults at random while clients write through the NATS API of three member processes, in the manner
+ * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, and kill -9 of nats-server
+ * (or of one node of a three-node cluster holding every stream at R3). One fault at a time, each healed
+ * before the next; the seed is printed, and NZK_NEMESIS_SEED replays one. Then:
+ * - every acknowledged create is on every member;
+ * - a counter incremented by compare-and-set (getData, then setData at the version read) holds exactly
+ *   its version: no acknowledged increment lost, none applied twice, and it counts at least every
+ *   acknowledged increment and at most those plus the ones whose outcome was unknown;
+ * - every member holds the same tree, and the log's epochs and zxids only rise.
+ */
+import type { NatsConnection } from "@nats-io/nats-core";
+import { describe, expect, it } from "vitest";
+import { type NatsNode, natsCluster, natsServer } from "../fixtures/nats.ts";
+import { type ChildMember, spawnMember } from "./child.ts";
+import { checkLogOrder, until } from "./harness.ts";
+
+const MEMBERS = ["m1", "m2", "m3"];
+const FAULT_SECONDS = 12;
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Outcome = { ok: Record<string, unknown> } | { error: string } | { unknown: string };
+
+/** One call of the member API over NATS (any member answers); a lost request is of unknown outcome. */
+async function call(nc: NatsConnection, name: string, req: Record<string, unknown>): Promise<Outcome> {
+  try {
+    const msg = await nc.request(`nzk.api.v1.${name}`, JSON.stringify(req), { timeout: 3000 });
+    const body = JSON.parse(new TextDecoder().decode(msg.data)) as Record<string, unknown>;
+    const error = body.error as { code: string } | undefined;
+    if (error === undefined) return { ok: body };
+    // ConnectionLoss: the member lost its leader with the write in flight, so it may have committed
+    return error.code === "ConnectionLoss" ? { unknown: error.code } : { error: error.code };
+  } catch (err) {
+    return { unknown: (err as Error).message };
+  }
+}
+
+interface History {
+  readonly created: string[];
+  increments: number;
+  unknownIncrements: number;
+  readonly errors: Map<string, number>;
+}
+
+/** Clients until stop(): creates of unique paths, and compare-and-set increments of /counter. */
+function clients(nc: NatsConnection, writers: number) {
+  const history: History = { created: [], increments: 0, unknownIncrements: 0, errors: new Map() };
+  const note = (code: string) => history.errors.set(code, (history.errors.get(code) ?? 0) + 1);
+  let running = true;
+  const creating = Array.from({ length: writers }, async (_, w) => {
+    for (let i = 0; running; i++) {
+      const path = `/c/${w}-${i}`;
+      const out = await call(nc, "create", { path, body: { data: path } });
+      if ("ok" in out) history.created.push(path);
+      else note("error" in out ? out.error : "unknown");
+    }
+  });
+  const counting = Array.from({ length: writers }, async () => {
+    while (running) {
+      const read = await call(nc, "get", { path: "/counter" });
+      if (!("ok" in read)) continue;
+      const value = Number(read.ok.data);
+      const version = (read.ok.stat as { version: number }).version;
+      const out = await call(nc, "set", { path: "/counter", body: { data: String(value + 1), version } });
+      if ("ok" in out) history.increments++;
+      else if ("unknown" in out) history.unknownIncrements++;
+      else if (out.error !== "BadVersion") note(out.error);
+    }
+  });
+  return {
+    history,
+    async stop() {
+      running = false;
+      await Promise.all([...creating, ...counting]);
+    },
+  };
+}
+
+/** The members, respawned under the same ids when killed; fails the test if one dies by itself. */
+class Members {
+  readonly #url: string;
+  readonly #env: Record<string, string>;
+  readonly live = new Map<string, ChildMember>();
+  readonly #killed = new Set<ChildMember>();
+  readonly #diedByItself: string[] = [];
+
+  constructor(url: string, env: Record<string, string>) {
+    this.#url = url;
+    this.#env = env;
+  }
+
+  async start(id: string): Promise<void> {
+    const child = await spawnMember(this.#url, id, this.#env);
+    child.proc.once("exit", (code, signal) => {
+      if (!this.#killed.has(child)) {
+        this.#diedByItself.push(`${id} (${code ?? signal}): ${JSON.stringify(child.lines.slice(-5))}`);
+      }
+    });
+    this.live.set(id, child);
+  }
+
+  expectNoneDiedByItself(): void {
+    expect(this.#diedByItself, "members that exited by themselves").toEqual([]);
+  }
+
+  async kill9(id: string): Promise<void> {
+    const child = this.live.get(id)!;
+    this.#killed.add(child);
+    child.proc.kill("SIGKILL");
+    await new Promise((r) => child.proc.once("exit", r));
+    this.live.delete(id);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const child of this.live.values()) {
+      this.#killed.add(child);
+      await child[Symbol.asyncDispose]();
+    }
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs the faults for FAULT_SECONDS: each picked at random, held for a random while (a pause between
+ * faults is part of the schedule being tested, not a wait for an event), then healed.
+ */
+async function nemesis(members: Members, nats: readonly NatsNode[], next: () => number, log: string[]) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const end = performance.now() + FAULT_SECONDS * 1000;
+  while (performance.now() < end) {
+    const fault = pick(["kill member", "pause member", "kill nats"] as const);
+    const hold = 200 + Math.floor(next() * 1300);
+    if (fault === "kill nats") {
+      const node = pick(nats);
+      log.push(`kill -9 nats ${node.name} for ${hold} ms`);
+      await node.kill9();
+      await pause(hold);
+      await node.restart();
+    } else {
+      const id = pick(MEMBERS);
+      log.push(`${fault === "kill member" ? "kill -9" : "SIGSTOP"} ${id} for ${hold} ms`);
+      if (fault === "kill member") {
+        await members.kill9(id);
+        await pause(hold);
+        await members.start(id);
+      } else {
+        const proc = members.live.get(id)!.proc;
+        proc.kill("SIGSTOP");
+        await pause(hold);
+        proc.kill("SIGCONT");
+      }
+    }
+    await pause(200 + Math.floor(next() * 600));
+  }
+}
+
+async function probes(nc: NatsConnection, members: Members) {
+  return Promise.all(
+    [...members.live.values()].map((m) =>
+      m.probe(nc).then(
+        (p) => ({ id: m.id, ...p }),
+        () => undefined,
+      ),
+    ),
+  );
+}
+
+async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, env: Record<string, string>) {
+  const seed = Number(process.env.NZK_NEMESIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const faults: string[] = [];
+  await using members = new Members(url, {
+    NZK_SNAPSHOT_EVERY_TXNS: "400",
+    NZK_SNAPSHOTS_KEPT: "1",
+    ...env,
+  });
+  for (const id of MEMBERS) await members.start(id);
+  let created: Outcome;
+  do created = await call(nc, "create", { path: "/counter", body: { data: "0" } });
+  while (!("ok" in created));
+  expect("ok" in (await call(nc, "create", { path: "/c" }))).toBe(true);
+
+  const load = clients(nc, 4);
+  await until("writes flow", () => load.history.created.length >= 50, 30_000);
+  try {
+    await nemesis(members, nats, random(seed), faults);
+  } finally {
+    await load.stop();
+  }
+  const { history } = load;
+  console.info(
+    `nemesis seed ${seed}: ${faults.length} faults (${faults.join("; ")}); ${history.created.length} creates and ${history.increments} increments acknowledged, ${history.unknownIncrements} increments of unknown outcome, errors ${JSON.stringify([...history.errors])}`,
+  );
+
+  members.expectNoneDiedByItself();
+  // Healed: every member answers with the same tree at the same zxid.
+  let same = false;
+  let seen: Awaited<ReturnType<typeof probes>> = [];
+  for (const deadline = performance.now() + 30_000; !same && performance.now() < deadline; ) {
+    await call(nc, "sync", { path: "/" });
+    seen = await probes(nc, members);
+    same = seen.every((p) => p !== undefined && p.tree === seen[0]!.tree && p.lastZxid === seen[0]!.lastZxid);
+  }
+  if (!same) {
+    const newest = Math.max(...seen.map((p) => p?.lastZxid ?? 0));
+    for (const p of seen.filter((p) => p?.lastZxid !== newest)) {
+      console.info(
+        `${p?.id} behind, its log:\n${members.live
+          .get(p!.id)!
+          .lines.slice(-40)
+          .map((l) => JSON.stringify(l))
+          .join("\n")}`,
+      );
+    }
+  }
+  expect(same, `members converge (seed ${seed}): ${JSON.stringify(seen)}`).toBe(true);
+
+  for (const path of history.created) {
+    const read = await call(nc, "exists", { path, options: { sync: true } });
+    expect("ok" in read, `${path} acknowledged, then missing (seed ${seed})`).toBe(true);
+  }
+  const counter = await call(nc, "get", { path: "/counter", options: { sync: true } });
+  expect("ok" in counter).toBe(true);
+  const { data, stat } = (counter as { ok: { data: string; stat: { version: number } } }).ok;
+  expect(Number(data), `counter value and version (seed ${seed})`).toBe(stat.version);
+  expect(stat.version).toBeGreaterThanOrEqual(history.increments);
+  expect(stat.version).toBeLessThanOrEqual(history.increments + history.unknownIncrements);
+  await checkLogOrder(nc);
+}
+
+describe("nemesis", () => {
+  it("keeps every acknowledged write and one history through kill -9 and SIGSTOP of members and of nats-server", async () => {
+    await using nats = await natsServer();
+    const nc = await nats.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    await run(nc, [nats], nats.url, {});
+  }, 180_000);
+
+  it("does the same on a three-node NATS cluster with every stream at R3, a node killed at a time", async () => {
+    await using cluster = await natsCluster(3);
+    const nc = await cluster.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    await run(nc, cluster.nodes, cluster.urls.join(","), { NZK_REPLICAS: "3" });
+  }, 180_000);
+});
