@@ -16,6 +16,7 @@ import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream } from "./events.ts";
 import { decodeForward, encodeWriteReply } from "./forward-codec.ts";
 import { Forwarder, type ForwardTarget } from "./forwarder.ts";
+import { untilJetStreamAnswers } from "./jetstream-retry.ts";
 import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
 import { ensureLogStream, LogTail, logTip } from "./log.ts";
@@ -145,19 +146,27 @@ export class Member implements AsyncDisposable {
   /** Creates the streams and buckets if missing, recovers, and starts following or leading. */
   static async start(config: Config, nc: NatsConnection, log: Logger = () => {}): Promise<Member> {
     const startedAt = performance.now();
-    const maxMsgBytes = await ensureMemberLog(nc, config);
+    const step = <T>(what: string, call: () => Promise<T>) => untilJetStreamAnswers(what, call, log);
+    const maxMsgBytes = await step("log stream", () => ensureMemberLog(nc, config));
     if (config.events) {
-      await ensureEventsStream(nc, {
+      const events = {
         stream: config.eventsStream,
         prefix: config.eventPrefix,
         replicas: config.replicas,
         maxAgeSeconds: config.eventsMaxAgeSeconds,
-      });
+      };
+      await step("events stream", () => ensureEventsStream(nc, events));
     }
-    const jsm = await jetstreamManager(nc);
-    const election = await Election.open(nc, config.electionBucket, config.replicas);
-    const snapshots = await SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream);
-    const sessionAuth = await SessionAuth.open(nc, config.sessionAuthBucket, config.replicas);
+    const jsm = await step("JetStream API", () => jetstreamManager(nc));
+    const election = await step("election bucket", () =>
+      Election.open(nc, config.electionBucket, config.replicas),
+    );
+    const snapshots = await step("snapshot store", () =>
+      SnapshotStore.open(nc, config.snapshotBucket, config.replicas, config.logStream),
+    );
+    const sessionAuth = await step("session identities bucket", () =>
+      SessionAuth.open(nc, config.sessionAuthBucket, config.replicas),
+    );
     const member = new Member(
       config,
       nc,
@@ -203,12 +212,20 @@ export class Member implements AsyncDisposable {
 
   /** startedAt: when start() began, so the log line's `ms` is the whole join, streams and buckets included */
   async #recover(startedAt: number): Promise<void> {
-    const snap = await this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s));
+    const snap = await untilJetStreamAnswers(
+      "newest snapshot",
+      () => this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s)),
+      this.#log,
+    );
     if (snap !== undefined) this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
     const replayFrom = this.#replica.seq;
     const replayAt = performance.now();
     this.#startTail();
-    const tip = await logTip(this.#jsm, this.config.logStream);
+    const tip = await untilJetStreamAnswers(
+      "log tip",
+      () => logTip(this.#jsm, this.config.logStream),
+      this.#log,
+    );
     if (tip > replayFrom) this.#log("replaying log", { from: replayFrom + 1, to: tip });
     const progress = setInterval(
       () => this.#log("replaying log", { seq: this.#replica.seq, to: tip }),
