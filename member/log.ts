@@ -196,7 +196,10 @@ export class LogTail {
       opt_start_seq: Math.max(1, fromSeq),
     });
     if (this.#stopped) return;
-    const messages = await consumer.consume({ max_messages: 1000 });
+    // Pulls that expire every 2 s, so the server's idle heartbeats come every second and nats.js
+    // recreates the consumer after two missed ones: a consumer lost with its node (an R3 stream's
+    // ephemeral consumer lives on one server) otherwise left the tail silent for 30 s.
+    const messages = await consumer.consume({ max_messages: 1000, expires: 2000 });
     this.#messages = messages;
     if (this.#stopped) messages.stop();
     let expected = Math.max(1, fromSeq);
