@@ -1,0 +1,29 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../member/config.ts";
+
+describe("member settings", () => {
+  it("keep one append in flight for a replicated log, four on one server, unless told", () => {
+    expect(loadConfig({}).maxInFlight).toBe(4);
+    expect(loadConfig({ NZK_REPLICAS: "3" }).maxInFlight).toBe(1);
+    expect(loadConfig({ NZK_REPLICAS: "1" }).maxInFlight).toBe(4);
+  });
+
+  it("take maxInFlight from the config file, replicated or not", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nzk-config-"));
+    try {
+      const file = join(dir, "nzk.json");
+      await writeFile(file, JSON.stringify({ replicas: 3, maxInFlight: 2 }));
+      expect(loadConfig({ NZK_CONFIG: file }).maxInFlight).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("name the environment variable of a bad value", () => {
+    expect(() => loadConfig({ NZK_REPLICAS: "7" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NZK_REPLICAS: "7" })).toThrow(/NZK_REPLICAS/);
+  });
+});
