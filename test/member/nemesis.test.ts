@@ -1,8 +1,9 @@
 /**
  * Faults at random while clients write through the NATS API of three member processes, in the manner
  * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, and kill -9 of nats-server
- * (or of one node of a three-node cluster holding every stream at R3). One fault at a time, each healed
- * before the next; the seed is printed, and NZK_NEMESIS_SEED replays one. Then:
+ * (or of one node of a three-node cluster holding every stream at R3); half the member faults strike
+ * the leader. One fault at a time, each healed before the next; the seed is printed, and
+ * NZK_NEMESIS_SEED replays one. Then:
  * - every acknowledged create is on every member;
  * - a counter incremented by compare-and-set (getData, then setData at the version read) holds exactly
  *   its version: no acknowledged increment lost, none applied twice, and it counts at least every
@@ -155,8 +156,22 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs the faults for FAULT_SECONDS: each picked at random, held for a random while (a pause between
  * faults is part of the schedule being tested, not a wait for an event), then healed.
  */
-async function nemesis(members: Members, nats: readonly NatsNode[], next: () => number, log: string[]) {
+async function nemesis(
+  nc: NatsConnection,
+  members: Members,
+  nats: readonly NatsNode[],
+  next: () => number,
+  log: string[],
+) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  /** half the member faults strike whoever leads (when a probe says), the rest any member */
+  const victim = async (): Promise<string> => {
+    const toss = next();
+    const any = pick(MEMBERS);
+    if (toss >= 0.5) return any;
+    const leading = (await probes(nc, members)).find((p) => p?.state === "LEADING");
+    return leading?.id ?? any;
+  };
   const end = performance.now() + FAULT_SECONDS * 1000;
   while (performance.now() < end) {
     const fault = pick(["kill member", "pause member", "kill nats"] as const);
@@ -168,7 +183,7 @@ async function nemesis(members: Members, nats: readonly NatsNode[], next: () => 
       await pause(hold);
       await node.restart();
     } else {
-      const id = pick(MEMBERS);
+      const id = await victim();
       log.push(`${fault === "kill member" ? "kill -9" : "SIGSTOP"} ${id} for ${hold} ms`);
       if (fault === "kill member") {
         await members.kill9(id);
@@ -213,7 +228,7 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
   const load = clients(nc, 4);
   await until("writes flow", () => load.history.created.length >= 50, 30_000);
   try {
-    await nemesis(members, nats, random(seed), faults);
+    await nemesis(nc, members, nats, random(seed), faults);
   } finally {
     await load.stop();
   }
