@@ -10,15 +10,7 @@ import {
 } from "@nats-io/jetstream";
 import { describe, expect, test } from "vitest";
 import { natsCluster, natsServer } from "../fixtures/nats.ts";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from "../fixtures/process-alive.ts";
 
 /** Retries `attempt` until it succeeds: a cluster that lost a leader refuses writes until it elects another. */
 async function eventually<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {

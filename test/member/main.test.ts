@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePorts } from "../../infra/index.ts";
 import { natsServer } from "../fixtures/nats.ts";
+import { alive } from "../fixtures/process-alive.ts";
 import { until } from "./harness.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -70,15 +71,6 @@ async function fourLetterWord(port: number, word: string): Promise<string> {
 }
 
 const MiB = 1024 * 1024;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Bytes that are not UTF-8 (so they travel as base64) and differ along their length. */
 function pattern(n: number): Buffer {
