@@ -9,6 +9,7 @@
  *   its version: no acknowledged increment lost, none applied twice, and it counts at least every
  *   acknowledged increment and at most those plus the ones whose outcome was unknown;
  * - no zxid was given to two acknowledged writes, and no version of the counter to two increments;
+ * - a session still alive holds every ephemeral it was acknowledged, and none is left once it closed;
  * - leaderships end only for faults: at most four epochs a fault;
  * - every member holds the same tree, and the log's epochs and zxids only rise.
  */
@@ -105,6 +106,76 @@ function clients(nc: NatsConnection, writers: number) {
       await Promise.all([...creating, ...counting]);
     },
   };
+}
+
+interface SessionState {
+  token: string;
+  id: string;
+  readonly ephemerals: string[];
+  expired: boolean;
+}
+
+/** Sessions, each creating ephemerals /e/<k>-<n> under its token until stop(). */
+function sessions(nc: NatsConnection, count: number) {
+  const states: SessionState[] = Array.from({ length: count }, () => ({
+    token: "",
+    id: "",
+    ephemerals: [],
+    expired: false,
+  }));
+  let running = true;
+  const loops = states.map(async (s, k) => {
+    let opened: Outcome | undefined;
+    while (running && !(opened !== undefined && "ok" in opened)) {
+      opened = await call(nc, "sessions.create", { body: { timeoutMs: 8000 } });
+    }
+    if (opened === undefined || !("ok" in opened)) return;
+    s.token = opened.ok.token as string;
+    s.id = opened.ok.sessionId as string;
+    for (let i = 0; running && !s.expired; i++) {
+      const path = `/e/${k}-${i}`;
+      const out = await call(nc, "create", {
+        ctx: { token: s.token },
+        path,
+        body: { data: path, mode: "ephemeral" },
+      });
+      if ("ok" in out) s.ephemerals.push(path);
+      else if ("error" in out && out.error === "SessionExpired") s.expired = true;
+    }
+  });
+  return {
+    states,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/**
+ * A session that is still alive holds every ephemeral it was acknowledged; once closed (or expired),
+ * none is left on any member.
+ */
+async function checkSessions(nc: NatsConnection, states: readonly SessionState[], seed: number) {
+  const summary = states.map((s) => `${s.ephemerals.length} ephemerals${s.expired ? ", expired" : ""}`);
+  console.info(`nemesis seed ${seed}: sessions: ${summary.join("; ")}`);
+  for (const s of states) {
+    if (s.id === "") continue;
+    const ctx = { token: s.token };
+    const alive = await call(nc, "sessions.keepalive", { ctx, sessionId: s.id });
+    if ("ok" in alive) {
+      for (const path of s.ephemerals) {
+        const read = await call(nc, "exists", { path, options: { sync: true } });
+        expect("ok" in read, `ephemeral ${path} of a live session missing (seed ${seed})`).toBe(true);
+      }
+      const closed = await call(nc, "sessions.close", { ctx, sessionId: s.id });
+      expect("ok" in closed, `close of session ${s.id} (seed ${seed}): ${JSON.stringify(closed)}`).toBe(true);
+    }
+    for (const path of s.ephemerals) {
+      const read = await call(nc, "exists", { path, options: { sync: true } });
+      expect(read, `ephemeral ${path} outlived its session (seed ${seed})`).toEqual({ error: "NoNode" });
+    }
+  }
 }
 
 /** The members, respawned under the same ids when killed; fails the test if one dies by itself. */
@@ -224,13 +295,15 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
   do created = await call(nc, "create", { path: "/counter", body: { data: "0" } });
   while (!("ok" in created));
   expect("ok" in (await call(nc, "create", { path: "/c" }))).toBe(true);
+  expect("ok" in (await call(nc, "create", { path: "/e" }))).toBe(true);
+  const sessionLoad = sessions(nc, 2);
 
   const load = clients(nc, 4);
   await until("writes flow", () => load.history.created.length >= 50, 30_000);
   try {
     await nemesis(nc, members, nats, random(seed), faults);
   } finally {
-    await load.stop();
+    await Promise.all([load.stop(), sessionLoad.stop()]);
   }
   const { history } = load;
   console.info(
@@ -289,6 +362,7 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
     history.versions.length,
   );
   expect(stat.version).toBeLessThanOrEqual(history.increments + history.unknownIncrements);
+  await checkSessions(nc, sessionLoad.states, seed);
   await checkLogOrder(nc);
 }
 
