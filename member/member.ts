@@ -14,12 +14,13 @@ import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream } from "./events.ts";
+import { FollowerTail, logLoading } from "./follower-tail.ts";
 import { decodeForward, encodeWriteReply } from "./forward-codec.ts";
 import { Forwarder, type ForwardTarget } from "./forwarder.ts";
 import { untilJetStreamAnswers } from "./jetstream-retry.ts";
 import { type BroadcastStats, type Committed, Leader } from "./leader.ts";
 import { LeaderWatch } from "./leader-watch.ts";
-import { ensureLogStream, LogTail, logTip } from "./log.ts";
+import { ensureLogStream, logTip } from "./log.ts";
 import {
   memberSubject,
   type PingReply,
@@ -36,7 +37,7 @@ import { SessionAuth } from "./session-auth.ts";
 import { WaitingForLeader } from "./session-order.ts";
 import { newSessionPassword, sessionToken } from "./session-token.ts";
 import { SessionTracker } from "./session-tracker.ts";
-import { SnapshotStore, type StoredSnapshot } from "./snapshots.ts";
+import { SnapshotStore } from "./snapshots.ts";
 import { Snapshotter } from "./snapshotter.ts";
 import { decodeWire, encodeWire } from "./wire.ts";
 
@@ -98,7 +99,7 @@ export class Member implements AsyncDisposable {
   #state: ZabState = "LOOKING";
   #ready = false;
   #closed = false;
-  #tail: LogTail | undefined;
+  readonly #tail: FollowerTail;
   #leader: Leader | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
   #watch: LeaderWatch | undefined;
@@ -133,6 +134,14 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
+    this.#tail = new FollowerTail(
+      nc,
+      config.logStream,
+      this.#replica,
+      snapshots,
+      log,
+      () => !this.#closed && this.#state !== "LEADING",
+    );
     this.#forwarder = new Forwarder(
       nc,
       { apiPrefix: config.apiPrefix, memberId: config.memberId, timeoutMs: config.requestTimeoutMs },
@@ -214,13 +223,13 @@ export class Member implements AsyncDisposable {
   async #recover(startedAt: number): Promise<void> {
     const snap = await untilJetStreamAnswers(
       "newest snapshot",
-      () => this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s)),
+      () => this.#snapshots.loadNewest(logLoading(this.#log)),
       this.#log,
     );
     if (snap !== undefined) this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
     const replayFrom = this.#replica.seq;
     const replayAt = performance.now();
-    this.#startTail();
+    this.#tail.start();
     const tip = await untilJetStreamAnswers(
       "log tip",
       () => logTip(this.#jsm, this.config.logStream),
@@ -280,10 +289,6 @@ export class Member implements AsyncDisposable {
     this.#evaluate();
   }
 
-  #loadingSnapshot(s: StoredSnapshot): void {
-    this.#log("loading snapshot", { snapshot: s.name, seq: s.seq, bytes: s.bytes });
-  }
-
   /**
    * After a reconnect the leader rebases its events, and a member that does not lead tails the log
    * again from where it stands: nats.js's consumer can stay silent after the server restarted, with no
@@ -293,51 +298,11 @@ export class Member implements AsyncDisposable {
     for await (const s of this.nc.status()) {
       if (s.type !== "reconnect") continue;
       this.#resumeEvents();
-      if (this.#tail !== undefined && !this.#closed && this.#state !== "LEADING") {
+      if (this.#tail.running && !this.#closed && this.#state !== "LEADING") {
         this.#log("tailing again after a reconnect", { seq: this.#replica.seq });
-        this.#startTail();
+        this.#tail.start();
       }
     }
-  }
-
-  #startTail(): void {
-    this.#tail?.stop();
-    const tail: LogTail = new LogTail(
-      this.nc,
-      this.config.logStream,
-      this.#replica.seq + 1,
-      (entry) => this.#replica.applyEntry(entry),
-      (err) => this.#onTailError(tail, err),
-    );
-    this.#tail = tail;
-  }
-
-  #onTailError(tail: LogTail, err: Error): void {
-    if (this.#closed || this.#state === "LEADING") return;
-    this.#log("log tail failed", { error: err.message });
-    setTimeout(() => void this.#restartTail(tail, /log gap/.test(err.message)), 100).unref();
-  }
-
-  /**
-   * Tails again from where this member stands; after a gap (a purge overtook it) from the newest
-   * snapshot first. Only if the failed tail is still the current one: a member that began to lead
-   * meanwhile stopped it and applies its own appends, which a second reader would apply again.
-   */
-  async #restartTail(failed: LogTail, gap: boolean): Promise<void> {
-    if (gap) {
-      try {
-        const snap = await this.#snapshots.loadNewest((s) => this.#loadingSnapshot(s));
-        if (snap !== undefined && snap.ref.seq > this.#replica.seq && this.#tail === failed) {
-          this.#replica.reset(snap.tree, snap.ref.seq, snap.ref.epoch);
-          this.#log("loaded snapshot", { snapshot: snap.ref.name, seq: snap.ref.seq, zxid: snap.ref.zxid });
-        }
-      } catch (err) {
-        // The tail below hits the gap again and comes back here: a retry every 100 ms.
-        this.#log("snapshot load failed", { error: (err as Error).message });
-      }
-    }
-    if (this.#closed || this.#state === "LEADING" || this.#tail !== failed) return;
-    this.#startTail();
   }
 
   #serve(): void {
@@ -437,10 +402,9 @@ export class Member implements AsyncDisposable {
       const tip = await logTip(this.#jsm, this.config.logStream);
       const caughtUp = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
       if (!caughtUp) return;
-      this.#tail?.stop();
-      this.#tail = undefined;
+      this.#tail.stop();
       if (!mayFence(won.epoch, this.#replica.lastZxid, this.#replica.epoch)) {
-        this.#startTail();
+        this.#tail.start();
         return;
       }
       const leader = new Leader(
@@ -463,7 +427,7 @@ export class Member implements AsyncDisposable {
       );
       if (!(await leader.fence())) {
         this.#log("fence refused", { epoch: won.epoch, seq: this.#replica.seq });
-        this.#startTail();
+        this.#tail.start();
         return;
       }
       this.#leader = leader;
@@ -478,7 +442,7 @@ export class Member implements AsyncDisposable {
       });
     } catch (err) {
       this.#log("election attempt failed", { error: (err as Error).message });
-      if (this.#tail === undefined && this.#state !== "LEADING") this.#startTail();
+      if (!this.#tail.running && this.#state !== "LEADING") this.#tail.start();
     } finally {
       if (this.#state === "LOOKING") this.#state = previous === "LEADING" ? "FOLLOWING" : previous;
       if (this.#state === "LOOKING") this.#state = nonLeaderState(this.config.role);
@@ -561,7 +525,7 @@ export class Member implements AsyncDisposable {
     this.#state = nonLeaderState(this.config.role);
     this.#watch?.restart();
     this.#log("stepped down", { reason, seq: this.#replica.seq });
-    if (!this.#closed) this.#startTail();
+    if (!this.#closed) this.#tail.start();
   }
 
   // ---- what the API layer calls ----
@@ -698,7 +662,7 @@ export class Member implements AsyncDisposable {
     this.#watch?.stop();
     this.#snapshotter?.stop();
     this.#stepDown("member closing");
-    this.#tail?.stop();
+    this.#tail.stop();
     this.#election.close();
     this.sessionAuth.close();
     this.#events?.close();
