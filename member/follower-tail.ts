@@ -57,6 +57,13 @@ export class FollowerTail {
     this.#tail = tail;
   }
 
+  /** Tails again from where the replica stands, if a tail runs and may (false when it did not). */
+  again(): boolean {
+    if (this.#tail === undefined || !this.#mayRun()) return false;
+    this.start();
+    return true;
+  }
+
   stop(): void {
     this.#tail?.stop();
     this.#tail = undefined;

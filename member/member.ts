@@ -298,10 +298,7 @@ export class Member implements AsyncDisposable {
     for await (const s of this.nc.status()) {
       if (s.type !== "reconnect") continue;
       this.#resumeEvents();
-      if (this.#tail.running && !this.#closed && this.#state !== "LEADING") {
-        this.#log("tailing again after a reconnect", { seq: this.#replica.seq });
-        this.#tail.start();
-      }
+      if (this.#tail.again()) this.#log("tailing again after a reconnect", { seq: this.#replica.seq });
     }
   }
 
