@@ -13,6 +13,8 @@ export interface ServerStats extends Partial<LocalStats> {
   readonly lastZxid: number;
   readonly logLag: number;
   readonly ready: boolean;
+  /** why the member does not serve, when it does not */
+  readonly unavailable?: string;
   /** the watches this process holds: this handler's long polls and streams, the ZooKeeper port's */
   readonly watchCount: number;
   /** requests this handler instance is serving */

@@ -174,7 +174,8 @@ export class MemberApi implements NzkApi {
 
   /** The caller, after a sync when asked for one. */
   async #reader(ctx: RequestContext, opts?: ReadOptions): Promise<Caller | ZkError> {
-    if (!this.#member.ready) return zkError("ConnectionLoss", "this member is still recovering");
+    const unavailable = this.#member.unavailable();
+    if (unavailable !== undefined) return zkError("ConnectionLoss", unavailable);
     if (opts?.sync === true) {
       const synced = await this.#member.sync();
       if (isZkError(synced)) return synced;
@@ -184,6 +185,8 @@ export class MemberApi implements NzkApi {
 
   async #write(ctx: RequestContext, req: WriteRequest | ZkError) {
     if (isZkError(req)) return req;
+    const unavailable = this.#member.unavailable();
+    if (unavailable !== undefined) return zkError("ConnectionLoss", unavailable);
     const caller = this.#caller(ctx);
     if (isZkError(caller)) return caller;
     const out = await this.#member.write(caller, req);
@@ -377,7 +380,8 @@ export class MemberApi implements NzkApi {
   }
 
   async dump() {
-    if (!this.#member.ready) return fail(zkError("ConnectionLoss", "this member is still recovering"));
+    const unavailable = this.#member.unavailable();
+    if (unavailable !== undefined) return fail(zkError("ConnectionLoss", unavailable));
     // the tracker runs on performance.now(); epoch time is what someone reading the dump can use
     const epochOffset = Date.now() - performance.now();
     const sessions = [...this.#tree.sessions()].map((s) => {

@@ -58,6 +58,12 @@ export const ConfigSchema = z
      */
     suspectAfterMisses: positive.default(2),
     suspectAfterSilenceMs: positive.default(750),
+    /**
+     * a member that has heard neither its leader nor JetStream's quorum for this long stops serving (as
+     * a ZooKeeper server that lost its leader); keep it under half of minSessionTimeoutMs, so that its
+     * clients move to another member before the leader could expire their sessions
+     */
+    contactLimitMs: positive.default(1500),
     /** the leader renews its lease in the election bucket this often; a lease unrenewed 3 times is void */
     leaseRenewMs: positive.default(500),
     /** how long a forwarded or replicated request waits before ConnectionLoss */
@@ -110,6 +116,7 @@ export const ENV_KEYS: Readonly<Record<string, keyof Config>> = {
   NZK_SNAPSHOT_EVERY_SECONDS: "snapshotEverySeconds",
   NZK_SNAPSHOTS_KEPT: "snapshotsKept",
   NZK_EVENTS: "events",
+  NZK_CONTACT_LIMIT_MS: "contactLimitMs",
 };
 
 export class ConfigError extends Error {

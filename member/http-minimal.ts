@@ -12,12 +12,15 @@ export function minimalApp(member: () => Member | undefined): Hono {
   app.get("/commands/ruok", (c) => {
     const m = member();
     if (m?.ready !== true) return c.json({ command: "ruok", error: "not serving: recovering" }, 503);
+    const unavailable = m.unavailable();
+    if (unavailable !== undefined)
+      return c.json({ command: "ruok", error: `not serving: ${unavailable}` }, 503);
     return c.json({ command: "ruok", error: null });
   });
   app.get("/v1/status", async (c) => {
     const m = member();
     if (m === undefined) return c.json({ mode: "looking", ready: false }, 503);
-    return c.json(await memberStatus(m), m.ready ? 200 : 503);
+    return c.json(await memberStatus(m), m.serving ? 200 : 503);
   });
   return app;
 }

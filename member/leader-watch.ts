@@ -33,7 +33,8 @@ export class LeaderWatch {
 
   /**
    * target() names the leader to ping (undefined: none, or this member leads); lastZxid() is reported
-   * in each ping; afterPing() runs after each outcome so the member can decide whether to stand.
+   * in each ping; afterPing() runs after each outcome so the member can decide whether to stand;
+   * answered() is told when the leader answered as leader (the member's contact with its leadership).
    */
   constructor(
     nc: NatsConnection,
@@ -41,6 +42,7 @@ export class LeaderWatch {
     readonly target: () => WatchedLeader | undefined,
     readonly lastZxid: () => number,
     readonly afterPing: () => void,
+    readonly answered: (now: number) => void,
   ) {
     this.#nc = nc;
     this.#config = config;
@@ -98,8 +100,11 @@ export class LeaderWatch {
         encodeWire(ping),
         { timeout: this.#config.pingTimeoutMs },
       );
-      if (decodeWire<PingReply>(msg.data).leading) this.#detector.heard(performance.now());
-      else this.#detector.missed();
+      if (decodeWire<PingReply>(msg.data).leading) {
+        const heard = performance.now();
+        this.#detector.heard(heard);
+        this.answered(heard);
+      } else this.#detector.missed();
     } catch (err) {
       for (const t of touches) this.#touches.add(t);
       // No responders means the leader's subscriptions are gone with its connection: a killed leader

@@ -9,7 +9,7 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { isZkError, type ZkError, zkError } from "../core/errors.ts";
 import type { Applied, Caller, WriteRequest } from "../core/records.ts";
-import { mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
+import { Contact, mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
 import { epochOf } from "../core/zxid.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
@@ -114,6 +114,10 @@ export class Member implements AsyncDisposable {
   /** requests that found no leader to go to, kept in arrival order (FIFO client order) */
   readonly #waiting = new WaitingForLeader(50);
   readonly #forwarder: Forwarder;
+  readonly #contact: Contact;
+  /** whether this member served at the latest contact check, and who is told when that changes */
+  #servedAtCheck = false;
+  readonly #servingListeners = new Set<(serving: boolean) => void>();
 
   private constructor(
     config: Config,
@@ -134,6 +138,7 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
+    this.#contact = new Contact(config.contactLimitMs, performance.now());
     this.#tail = new FollowerTail(
       nc,
       config.logStream,
@@ -194,9 +199,22 @@ export class Member implements AsyncDisposable {
   get state(): ZabState {
     return this.#state;
   }
-  /** true once recovery is done: only then does the member serve */
+  /** true once recovery is done */
   get ready(): boolean {
     return this.#ready;
+  }
+  /** whether it serves now: recovered, not closed, and in contact with its leader or JetStream's quorum */
+  get serving(): boolean {
+    return this.unavailable() === undefined;
+  }
+  /** Why this member does not serve now (for ConnectionLoss and ruok), or undefined when it does. */
+  unavailable(): string | undefined {
+    if (this.#closed) return "this member is closed";
+    if (!this.#ready) return "this member is still recovering";
+    const now = performance.now();
+    if (this.#contact.inContact(now)) return undefined;
+    const silent = Math.round(this.#contact.silentMs(now));
+    return `this member has heard neither its leader nor JetStream for ${silent} ms; use another member`;
   }
   get replica(): Replica {
     return this.#replica;
@@ -245,6 +263,8 @@ export class Member implements AsyncDisposable {
     this.#serve();
     await this.#election.watch(() => this.#onLeaderChange());
     this.#ready = true;
+    this.#contact.heard(performance.now());
+    this.#servedAtCheck = true;
     this.#state = nonLeaderState(this.config.role);
     const memory = process.memoryUsage();
     this.#log("recovered", {
@@ -270,7 +290,11 @@ export class Member implements AsyncDisposable {
         return pingable ? leader : undefined;
       },
       () => this.#replica.lastZxid,
-      () => this.#evaluate(),
+      () => {
+        this.#checkContact();
+        this.#evaluate();
+      },
+      (now) => this.#contact.heard(now),
     );
     this.#snapshotter = new Snapshotter(
       this.#snapshots,
@@ -375,6 +399,22 @@ export class Member implements AsyncDisposable {
     this.#evaluate();
   }
 
+  /** Calls listener whenever this member starts or stops serving (see unavailable()); returns the unsubscribe. */
+  onServingChange(listener: (serving: boolean) => void): () => void {
+    this.#servingListeners.add(listener);
+    return () => this.#servingListeners.delete(listener);
+  }
+
+  /** Run on every tick of the leader watch: notices, logs and announces a change of serving(). */
+  #checkContact(): void {
+    const why = this.unavailable();
+    if ((why === undefined) === this.#servedAtCheck) return;
+    this.#servedAtCheck = why === undefined;
+    if (why === undefined) this.#log("serving again", { seq: this.#replica.seq });
+    else this.#log("stopped serving", { level: "warn", reason: why });
+    for (const listener of this.#servingListeners) listener(this.#servedAtCheck);
+  }
+
   /** Decides, from the election's view, whether to stand now. */
   #evaluate(): void {
     if (this.#closed || !this.#ready || this.#state === "LEADING") return;
@@ -394,6 +434,7 @@ export class Member implements AsyncDisposable {
       const standingAt = performance.now();
       const won = await this.#election.claim(this.config.memberId, minEpoch);
       if (won === undefined) return;
+      this.#contact.heard(performance.now());
       this.#log("claimed", { epoch: won.epoch, ms: Math.round(performance.now() - standingAt) });
       // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
       const tip = await logTip(this.#jsm, this.config.logStream);
@@ -475,8 +516,12 @@ export class Member implements AsyncDisposable {
     if (leader === undefined || this.#state !== "LEADING") return;
     const next = await this.#election.renew(this.config.memberId, leader.epoch, this.#leaseRevision);
     if (this.#leader !== leader) return;
-    if (next === undefined) this.#stepDown("lease renewal refused");
-    else this.#leaseRevision = next;
+    if (next === undefined) {
+      this.#stepDown("lease renewal refused");
+      return;
+    }
+    this.#leaseRevision = next;
+    this.#contact.heard(performance.now());
   }
 
   async #nextEpoch(current: number): Promise<number | undefined> {

@@ -11,7 +11,10 @@ import type { Member } from "./member.ts";
 export interface StatusReport {
   readonly mode: "leading" | "following" | "observing" | "looking";
   readonly memberId: string;
+  /** whether the member serves: recovered, and in contact with its leader or JetStream's quorum */
   readonly ready: boolean;
+  /** why it does not serve, when it does not */
+  readonly unavailable?: string;
   readonly epoch: number;
   readonly lastZxid: string;
   readonly leader: string | null;
@@ -24,30 +27,40 @@ export interface StatusReport {
   };
 }
 
+/** The log's last sequence and replicas as JetStream reports them; undefined when it does not answer. */
+async function logReplicas(member: Member) {
+  try {
+    const info = await (await jetstreamManager(member.nc)).streams.info(member.config.logStream);
+    const cluster = info.cluster;
+    const replicas: StatusReport["log"]["replicas"] =
+      cluster === undefined
+        ? []
+        : [
+            ...(cluster.leader === undefined
+              ? []
+              : [{ name: cluster.leader, current: true, lag: 0, leader: true }]),
+            ...(cluster.replicas ?? []).map((r) => ({
+              name: r.name,
+              current: r.current,
+              lag: r.lag ?? 0,
+              leader: false,
+            })),
+          ];
+    return { lastSeq: info.state.last_seq, replicas };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function memberStatus(member: Member): Promise<StatusReport> {
   const { config } = member;
-  let lastSeq = member.replica.seq;
-  let replicas: StatusReport["log"]["replicas"] = [];
-  try {
-    const info = await (await jetstreamManager(member.nc)).streams.info(config.logStream);
-    lastSeq = info.state.last_seq;
-    const cluster = info.cluster;
-    if (cluster !== undefined) {
-      replicas = [
-        ...(cluster.leader === undefined
-          ? []
-          : [{ name: cluster.leader, current: true, lag: 0, leader: true }]),
-        ...(cluster.replicas ?? []).map((r) => ({
-          name: r.name,
-          current: r.current,
-          lag: r.lag ?? 0,
-          leader: false,
-        })),
-      ];
-    }
-  } catch {
-    // The status still reports what this member knows when JetStream does not answer.
-  }
+  const unavailable = member.unavailable();
+  // What this member knows when JetStream does not answer; a member out of contact does not ask, as it
+  // would only wait out JetStream's timeout.
+  const { lastSeq, replicas } = (unavailable === undefined ? await logReplicas(member) : undefined) ?? {
+    lastSeq: member.replica.seq,
+    replicas: [],
+  };
   const self = { memberId: config.memberId, role: config.role, lastZxid: toHex(member.replica.lastZxid) };
   const others = member.peers
     .filter((p) => p.memberId !== config.memberId)
@@ -55,7 +68,8 @@ export async function memberStatus(member: Member): Promise<StatusReport> {
   return {
     mode: statusMode(member.state),
     memberId: config.memberId,
-    ready: member.ready,
+    ready: unavailable === undefined,
+    ...(unavailable === undefined ? {} : { unavailable }),
     epoch: member.epoch,
     lastZxid: toHex(member.replica.lastZxid),
     leader: member.leaderId ?? null,

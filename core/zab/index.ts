@@ -1,3 +1,4 @@
+export { Contact } from "./contact.ts";
 export { ExpiryQueue } from "./expiry-queue.ts";
 export { type DetectorConfig, FailureDetector } from "./failure-detector.ts";
 export { mayFence } from "./fence.ts";

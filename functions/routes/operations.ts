@@ -36,6 +36,7 @@ export async function serverStats(
     lastZxid: parseId(status.lastZxid) ?? 0,
     logLag: Math.max(0, status.log.lastSeq - status.log.appliedSeq),
     ready: status.ready,
+    ...(status.unavailable === undefined ? {} : { unavailable: status.unavailable }),
     watchCount,
     outstandingRequests,
     ...backend.localStats?.(),
@@ -98,8 +99,10 @@ export function operationRoutes(
       if (name === undefined) return badArguments(`unknown command ${params.name}`);
       let inputs = await commandInputs(backend, metrics, watches);
       if (inputs === undefined) return jsonResponse({ command: name, error: "no member answered" }, 503);
-      if (name === "ruok" && !inputs.stats.ready)
-        return jsonResponse({ command: name, error: "not serving: recovering" }, 503);
+      if (name === "ruok" && !inputs.stats.ready) {
+        const why = inputs.stats.unavailable ?? "recovering";
+        return jsonResponse({ command: name, error: `not serving: ${why}` }, 503);
+      }
       if (name === "dump") {
         const dump = await backend.api.dump();
         if (isErrorJson(dump)) return jsonResponse({ command: name, error: dump.error.message }, 503);

@@ -26,6 +26,10 @@ export interface ZkBackend {
   touched(sessionId: number): void;
   /** resolves true once this member has applied zxid, false after timeoutMs */
   waitZxid(zxid: number, timeoutMs: number): Promise<boolean>;
+  /** why this member does not serve now (recovering, or out of contact with its leader), or undefined */
+  unavailable(): string | undefined;
+  /** called whenever the member starts or stops serving; returns the unsubscribe */
+  onServingChange(listener: (serving: boolean) => void): () => void;
   /** called synchronously for each txn as it is applied; returns the unsubscribe */
   onApplied(listener: (applied: Applied, txn: Txn) => void): () => void;
   readonly info: BackendInfo;
@@ -78,6 +82,8 @@ export function memberBackend(member: Member): ZkBackend {
         });
       });
     },
+    unavailable: () => member.unavailable(),
+    onServingChange: (listener) => member.onServingChange(listener),
     onApplied: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -227,6 +227,9 @@ export class Connection {
 
   async #handshake(req: ConnectRequest): Promise<void> {
     const { backend } = this.#host;
+    // ZooKeeper closes a connection it cannot serve ("ZooKeeperServer not running"); the client tries
+    // the next server of its connect string.
+    if (backend.unavailable() !== undefined) return this.destroy();
     const { minSessionTimeoutMs, maxSessionTimeoutMs } = backend.info;
     const timeout = Math.min(Math.max(req.timeout, minSessionTimeoutMs), maxSessionTimeoutMs);
     const lastSeen = req.lastZxidSeen;
@@ -285,6 +288,11 @@ export class Connection {
       return;
     }
     const { xid, request } = decoded;
+    // Between losing contact and the member's next check, which closes every connection.
+    if (this.#host.backend.unavailable() !== undefined) {
+      this.destroy();
+      return;
+    }
     this.#host.backend.touched(this.sessionId);
     this.#enqueue(this.#slot(xid, request));
   }

@@ -87,13 +87,19 @@ function client(c: ConnectionStats): string {
   return ` /${c.remote}[1](queued=${c.outstanding},recved=${c.received},sent=${c.sent},sid=${toHex(c.sessionId)},to=${c.timeoutMs})`;
 }
 
+/** FourLetterCommands.ZK_NOT_SERVING: what ZooKeeper answers the words about a server that does not serve */
+export const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+const NEEDS_SERVING: ReadonlySet<string> = new Set(["srvr", "stat", "cons", "wchs", "conf", "mntr"]);
+
 function answer(word: (typeof ENABLED)[number], backend: ZkBackend, s: PortStats): string {
   const info = backend.info;
+  const serving = backend.unavailable() === undefined;
+  if (!serving && NEEDS_SERVING.has(word)) return NOT_SERVING;
   switch (word) {
     case "ruok":
       return "imok";
     case "isro":
-      return "rw";
+      return serving ? "rw" : "null";
     case "srvr":
       return `Zookeeper version: ${VERSION}\n${server(backend, s)}\n`;
     case "stat":

@@ -2,7 +2,10 @@
  * The ZooKeeper port of a member (NIOServerCnxnFactory's part): accepts connections, keeps the
  * member's watches, fires them from every committed change in zxid order, and drops the connections of
  * a session once the log says it ended. No timer per connection: one sweep closes connections that
- * never finished their handshake, and idle sessions expire through the member's session buckets.
+ * never finished their handshake, and idle sessions expire through the member's session buckets. When
+ * the member stops serving (it lost contact with its leader), every connection is closed, as a
+ * ZooKeeper server closes its clients' when it leaves FOLLOWING: they reconnect to another member with
+ * their sessions, and this one accepts handshakes again once it serves.
  */
 import { createServer, type Server } from "node:net";
 import { checkACL } from "../../core/acl.ts";
@@ -31,6 +34,7 @@ export class ZkServer implements ConnectionHost, AsyncDisposable {
   readonly #connections = new Set<Connection>();
   readonly #sessions = new Map<number, Set<Connection>>();
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeServing: () => void;
   readonly #sweep: NodeJS.Timeout;
   #received = 0;
   #sent = 0;
@@ -55,6 +59,9 @@ export class ZkServer implements ConnectionHost, AsyncDisposable {
       } catch (err) {
         console.error("zookeeper port: delivering watch events failed", err);
       }
+    });
+    this.#unsubscribeServing = backend.onServingChange((serving) => {
+      if (!serving) for (const conn of [...this.#connections]) conn.destroy();
     });
     const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
     this.#sweep = setInterval(() => this.#sweepHandshakes(handshakeMs), Math.max(100, handshakeMs / 2));
@@ -175,6 +182,7 @@ export class ZkServer implements ConnectionHost, AsyncDisposable {
   async close(): Promise<void> {
     clearInterval(this.#sweep);
     this.#unsubscribe();
+    this.#unsubscribeServing();
     for (const conn of [...this.#connections]) conn.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }

@@ -135,7 +135,9 @@ describe("natsCluster", () => {
     const jsm = await jetstreamManager(nc);
     await addStream(jsm, { name: "P3", subjects: ["p3"], num_replicas: 3, storage: StorageType.File });
     const js = jetstream(nc);
-    await js.publish("p3", "before");
+    // A new stream's subject can reach the client's server a moment after the stream exists (no
+    // responders meanwhile); msgID makes a retried publish store once.
+    await eventually(() => js.publish("p3", "before", { msgID: "before" }), 20_000);
 
     paused!.pause();
     // If the paused node led the stream, the others elect a new leader first.

@@ -30,7 +30,7 @@ export async function startMember(
   });
   const log = process.env.NZK_TEST_LOG
     ? (msg: string, fields?: Record<string, unknown>) => {
-        console.error(memberId, msg, JSON.stringify(fields ?? {}));
+        console.error(Math.round(performance.now()), memberId, msg, JSON.stringify(fields ?? {}));
         onLog?.(msg, fields);
       }
     : onLog;
