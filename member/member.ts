@@ -532,6 +532,8 @@ export class Member implements AsyncDisposable {
   }
 
   #onApplied(applied: Applied): void {
+    // JetStream delivers, and acknowledges to the leader, only what its quorum stored.
+    this.#contact.heard(performance.now());
     const r = applied.result;
     if (r.type === "createSession") this.#sessions?.add(r.sessionId, r.timeout);
     else if (r.type === "closeSession" && this.#sessions !== undefined) {

@@ -3,8 +3,8 @@
  * follower that hears nothing for syncLimit ticks goes LOOKING and closes their connections): its tree
  * may have fallen behind, and its clients' sessions may expire at the leader without it knowing. An nzk
  * member is in contact while it has heard, within limitMs, from the leadership (its leader answering a
- * ping as leader) or from JetStream's quorum (its own claim or lease renewal acknowledged). Times are
- * the caller's (performance.now()).
+ * ping as leader) or from JetStream's quorum (a txn applied from the log, or its own claim or lease
+ * renewal acknowledged). Times are the caller's (performance.now()).
  */
 export class Contact {
   readonly #limitMs: number;

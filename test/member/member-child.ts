@@ -16,7 +16,8 @@ const nc = await connect({
   reconnectTimeWait: 100,
 });
 const say = (msg: string, fields: Record<string, unknown> = {}): void => {
-  process.stdout.write(`${JSON.stringify({ msg, memberId: config.memberId, ...fields })}\n`);
+  const at = Math.round(performance.now());
+  process.stdout.write(`${JSON.stringify({ msg, memberId: config.memberId, at, ...fields })}\n`);
 };
 const { member } = await startMember(config, nc, say);
 nc.subscribe(`nzk.test.${config.memberId}.probe`, {

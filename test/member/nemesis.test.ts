@@ -1,8 +1,9 @@
 /**
  * Faults at random while clients write through the NATS API of three member processes, in the manner
- * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, and kill -9 of nats-server
- * (or of one node of a three-node cluster holding every stream at R3); half the member faults strike
- * the leader. One fault at a time, each healed before the next; the seed is printed, and
+ * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, a partition between a member
+ * and NATS (each member reaches NATS through proxies of the test's, which a partition stops), and
+ * kill -9 of nats-server (or of one node of a three-node cluster holding every stream at R3); half the
+ * member faults strike the leader. One fault at a time, each healed before the next; the seed is printed, and
  * NZK_NEMESIS_SEED replays one. Then:
  * - every acknowledged create is on every member;
  * - a counter incremented by compare-and-set (getData, then setData at the version read) holds exactly
@@ -16,6 +17,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { describe, expect, it } from "vitest";
 import { type NatsNode, natsCluster, natsServer } from "../fixtures/nats.ts";
+import { type TcpProxy, tcpProxy } from "../fixtures/tcp-proxy.ts";
 import { type ChildMember, spawnMember } from "./child.ts";
 import { checkLogOrder, until } from "./harness.ts";
 
@@ -48,6 +50,19 @@ async function call(nc: NatsConnection, name: string, req: Record<string, unknow
   } catch (err) {
     return { unknown: (err as Error).message };
   }
+}
+
+/**
+ * A call of the checks after the faults: asked again while its outcome is unknown (a member that has
+ * not heard from a new leader yet answers ConnectionLoss), for up to 10 s.
+ */
+async function settledCall(nc: NatsConnection, name: string, req: Record<string, unknown>): Promise<Outcome> {
+  let out = await call(nc, name, req);
+  for (let attempt = 0; "unknown" in out && attempt < 40; attempt++) {
+    await new Promise((r) => setTimeout(r, 250));
+    out = await call(nc, name, req);
+  }
+  return out;
 }
 
 interface History {
@@ -162,37 +177,48 @@ async function checkSessions(nc: NatsConnection, states: readonly SessionState[]
   for (const s of states) {
     if (s.id === "") continue;
     const ctx = { token: s.token };
-    const alive = await call(nc, "sessions.keepalive", { ctx, sessionId: s.id });
+    const alive = await settledCall(nc, "sessions.keepalive", { ctx, sessionId: s.id });
     if ("ok" in alive) {
       for (const path of s.ephemerals) {
-        const read = await call(nc, "exists", { path, options: { sync: true } });
-        expect("ok" in read, `ephemeral ${path} of a live session missing (seed ${seed})`).toBe(true);
+        const read = await settledCall(nc, "exists", { path, options: { sync: true } });
+        expect(read, `ephemeral ${path} of a live session missing (seed ${seed})`).toMatchObject({ ok: {} });
       }
-      const closed = await call(nc, "sessions.close", { ctx, sessionId: s.id });
-      expect("ok" in closed, `close of session ${s.id} (seed ${seed}): ${JSON.stringify(closed)}`).toBe(true);
+      const closed = await settledCall(nc, "sessions.close", { ctx, sessionId: s.id });
+      // SessionExpired: an earlier attempt, of unknown outcome, closed it
+      const ended = "ok" in closed || ("error" in closed && closed.error === "SessionExpired");
+      expect(ended, `close of session ${s.id} (seed ${seed}): ${JSON.stringify(closed)}`).toBe(true);
     }
     for (const path of s.ephemerals) {
-      const read = await call(nc, "exists", { path, options: { sync: true } });
+      const read = await settledCall(nc, "exists", { path, options: { sync: true } });
       expect(read, `ephemeral ${path} outlived its session (seed ${seed})`).toEqual({ error: "NoNode" });
     }
   }
 }
 
-/** The members, respawned under the same ids when killed; fails the test if one dies by itself. */
+/**
+ * The members, respawned under the same ids when killed; fails the test if one dies by itself. Each
+ * reaches NATS through proxies of its own (one per server), which partition() cuts.
+ */
 class Members {
-  readonly #url: string;
+  readonly #urls: readonly string[];
   readonly #env: Record<string, string>;
   readonly live = new Map<string, ChildMember>();
+  readonly #proxies = new Map<string, TcpProxy[]>();
   readonly #killed = new Set<ChildMember>();
   readonly #diedByItself: string[] = [];
 
-  constructor(url: string, env: Record<string, string>) {
-    this.#url = url;
+  constructor(urls: readonly string[], env: Record<string, string>) {
+    this.#urls = urls;
     this.#env = env;
   }
 
   async start(id: string): Promise<void> {
-    const child = await spawnMember(this.#url, id, this.#env);
+    let proxies = this.#proxies.get(id);
+    if (proxies === undefined) {
+      proxies = await Promise.all(this.#urls.map((url) => tcpProxy(url)));
+      this.#proxies.set(id, proxies);
+    }
+    const child = await spawnMember(proxies.map((p) => p.url).join(","), id, this.#env);
     child.proc.once("exit", (code, signal) => {
       if (!this.#killed.has(child)) {
         this.#diedByItself.push(`${id} (${code ?? signal}): ${JSON.stringify(child.lines.slice(-5))}`);
@@ -213,11 +239,20 @@ class Members {
     this.live.delete(id);
   }
 
+  /** Cuts (or heals) the member's every path to NATS. */
+  partition(id: string, cut: boolean): void {
+    for (const proxy of this.#proxies.get(id) ?? []) {
+      if (cut) proxy.cut();
+      else proxy.heal();
+    }
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     for (const child of this.live.values()) {
       this.#killed.add(child);
       await child[Symbol.asyncDispose]();
     }
+    for (const proxies of this.#proxies.values()) for (const p of proxies) await p.close();
   }
 }
 
@@ -245,7 +280,7 @@ async function nemesis(
   };
   const end = performance.now() + FAULT_SECONDS * 1000;
   while (performance.now() < end) {
-    const fault = pick(["kill member", "pause member", "kill nats"] as const);
+    const fault = pick(["kill member", "pause member", "partition member", "kill nats"] as const);
     const hold = 200 + Math.floor(next() * 1300);
     if (fault === "kill nats") {
       const node = pick(nats);
@@ -255,8 +290,16 @@ async function nemesis(
       await node.restart();
     } else {
       const id = await victim();
-      log.push(`${fault === "kill member" ? "kill -9" : "SIGSTOP"} ${id} for ${hold} ms`);
-      if (fault === "kill member") {
+      const verb = { "kill member": "kill -9", "pause member": "SIGSTOP", "partition member": "partition" }[
+        fault
+      ];
+      log.push(`${verb} ${id} for ${fault === "partition member" ? 2 * hold : hold} ms`);
+      if (fault === "partition member") {
+        // held twice as long, so that some outlast the member's contact limit (1.5 s) and it stops serving
+        members.partition(id, true);
+        await pause(2 * hold);
+        members.partition(id, false);
+      } else if (fault === "kill member") {
         await members.kill9(id);
         await pause(hold);
         await members.start(id);
@@ -271,6 +314,20 @@ async function nemesis(
   }
 }
 
+/** How long a member's log says it did not serve after it recovered, in ms (its lines carry "at"). */
+function servingGaps(lines: readonly Record<string, unknown>[]): number {
+  let total = 0;
+  let stoppedAt: number | undefined;
+  for (const l of lines) {
+    if (l.msg === "stopped serving") stoppedAt = Number(l.at);
+    if (l.msg === "serving again" && stoppedAt !== undefined) {
+      total += Number(l.at) - stoppedAt;
+      stoppedAt = undefined;
+    }
+  }
+  return Math.round(total);
+}
+
 async function probes(nc: NatsConnection, members: Members) {
   return Promise.all(
     [...members.live.values()].map((m) =>
@@ -282,14 +339,17 @@ async function probes(nc: NatsConnection, members: Members) {
   );
 }
 
-async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, env: Record<string, string>) {
+async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<string, string>) {
   const seed = Number(process.env.NZK_NEMESIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const faults: string[] = [];
-  await using members = new Members(url, {
-    NZK_SNAPSHOT_EVERY_TXNS: "400",
-    NZK_SNAPSHOTS_KEPT: "1",
-    ...env,
-  });
+  await using members = new Members(
+    nats.map((n) => n.url),
+    {
+      NZK_SNAPSHOT_EVERY_TXNS: "400",
+      NZK_SNAPSHOTS_KEPT: "1",
+      ...env,
+    },
+  );
   for (const id of MEMBERS) await members.start(id);
   let created: Outcome;
   do created = await call(nc, "create", { path: "/counter", body: { data: "0" } });
@@ -333,14 +393,16 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
   }
   expect(same, `members converge (seed ${seed}): ${JSON.stringify(seen)}`).toBe(true);
   const stepDowns = new Map<string, number>();
+  let outOfContactMs = 0;
   for (const m of members.live.values()) {
     for (const l of m.lines.filter((line) => line.msg === "stepped down")) {
       const reason = String(l.reason).replace(/\d+/g, "N");
       stepDowns.set(reason, (stepDowns.get(reason) ?? 0) + 1);
     }
+    outOfContactMs += servingGaps(m.lines);
   }
   console.info(
-    `nemesis seed ${seed}: converged at epoch ${Math.floor(seen[0]!.lastZxid / 2 ** 32)}; step-downs of the members now running: ${JSON.stringify([...stepDowns])}`,
+    `nemesis seed ${seed}: converged at epoch ${Math.floor(seen[0]!.lastZxid / 2 ** 32)}; step-downs of the members now running: ${JSON.stringify([...stepDowns])}; out of contact ${outOfContactMs} ms in all`,
   );
   // A fault ends a leadership or two; leaderships ending with no fault to blame are churn (a
   // replicated log once refused pipelined appends about 50 times in 15 s, each a new epoch).
@@ -349,10 +411,10 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
   );
 
   for (const path of history.created) {
-    const read = await call(nc, "exists", { path, options: { sync: true } });
-    expect("ok" in read, `${path} acknowledged, then missing (seed ${seed})`).toBe(true);
+    const read = await settledCall(nc, "exists", { path, options: { sync: true } });
+    expect(read, `${path} acknowledged, then missing (seed ${seed})`).toMatchObject({ ok: {} });
   }
-  const counter = await call(nc, "get", { path: "/counter", options: { sync: true } });
+  const counter = await settledCall(nc, "get", { path: "/counter", options: { sync: true } });
   expect("ok" in counter).toBe(true);
   const { data, stat } = (counter as { ok: { data: string; stat: { version: number } } }).ok;
   expect(Number(data), `counter value and version (seed ${seed})`).toBe(stat.version);
@@ -367,15 +429,15 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], url: string, e
 }
 
 describe("nemesis", () => {
-  it("keeps every acknowledged write and one history through kill -9 and SIGSTOP of members and of nats-server", async () => {
+  it("keeps every acknowledged write and one history through kill -9, SIGSTOP and partitions of members and kill -9 of nats-server", async () => {
     await using nats = await natsServer();
     const nc = await nats.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    await run(nc, [nats], nats.url, {});
+    await run(nc, [nats], {});
   }, 180_000);
 
   it("does the same on a three-node NATS cluster with every stream at R3, a node killed at a time", async () => {
     await using cluster = await natsCluster(3);
     const nc = await cluster.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    await run(nc, cluster.nodes, cluster.urls.join(","), { NZK_REPLICAS: "3" });
+    await run(nc, cluster.nodes, { NZK_REPLICAS: "3" });
   }, 180_000);
 });
