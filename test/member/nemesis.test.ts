@@ -1,5 +1,6 @@
 /**
- * Faults at random while clients write through the NATS API of three member processes, in the manner
+ * Faults at random while clients write through the NATS API of four member processes (three
+ * participants and an observer), in the manner
  * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, a partition between a member
  * and NATS (each member reaches NATS through proxies of the test's, which a partition stops), and
  * kill -9 of nats-server (or of one node of a three-node cluster holding every stream at R3); half the
@@ -11,7 +12,7 @@
  *   acknowledged increment and at most those plus the ones whose outcome was unknown;
  * - no zxid was given to two acknowledged writes, and no version of the counter to two increments;
  * - a session still alive holds every ephemeral it was acknowledged, and none is left once it closed;
- * - leaderships end only for faults: at most four epochs a fault;
+ * - leaderships end only for faults: at most four epochs a fault; the observer never leads;
  * - every member holds the same tree, and the log's epochs and zxids only rise.
  */
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -21,7 +22,10 @@ import { type TcpProxy, tcpProxy } from "../fixtures/tcp-proxy.ts";
 import { type ChildMember, spawnMember } from "./child.ts";
 import { checkLogOrder, until } from "./harness.ts";
 
-const MEMBERS = ["m1", "m2", "m3"];
+const PARTICIPANTS = ["m1", "m2", "m3"];
+/** an observer too: it serves and forwards like the others, suffers the same faults, and never leads */
+const OBSERVER = "o1";
+const MEMBERS = [...PARTICIPANTS, OBSERVER];
 const FAULT_SECONDS = 12;
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed */
@@ -218,14 +222,19 @@ class Members {
       proxies = await Promise.all(this.#urls.map((url) => tcpProxy(url)));
       this.#proxies.set(id, proxies);
     }
-    const child = await spawnMember(proxies.map((p) => p.url).join(","), id, this.#env);
+    const env = id === OBSERVER ? { ...this.#env, NZK_ROLE: "observer" } : this.#env;
+    const child = await spawnMember(proxies.map((p) => p.url).join(","), id, env);
     child.proc.once("exit", (code, signal) => {
       if (!this.#killed.has(child)) {
         this.#diedByItself.push(`${id} (${code ?? signal}): ${JSON.stringify(child.lines.slice(-5))}`);
       }
     });
     this.live.set(id, child);
+    this.logs.set(id, [...(this.logs.get(id) ?? []), child.lines]);
   }
+
+  /** what every member logged, the killed ones included */
+  readonly logs = new Map<string, Record<string, unknown>[][]>();
 
   expectNoneDiedByItself(): void {
     expect(this.#diedByItself, "members that exited by themselves").toEqual([]);
@@ -424,6 +433,8 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<st
     history.versions.length,
   );
   expect(stat.version).toBeLessThanOrEqual(history.increments + history.unknownIncrements);
+  const observerLed = (members.logs.get(OBSERVER) ?? []).flat().filter((l) => l.msg === "leading");
+  expect(observerLed, `the observer led (seed ${seed})`).toEqual([]);
   await checkSessions(nc, sessionLoad.states, seed);
   await checkLogOrder(nc);
 }
