@@ -141,6 +141,12 @@ export class MemberApi implements NzkApi {
     this.#sessionAuth = member.sessionAuth;
   }
 
+  /** ConnectionLoss naming why, while this member does not serve (Member.unavailable). */
+  #notServing(): ZkError | undefined {
+    const why = this.#member.unavailable();
+    return why === undefined ? undefined : zkError("ConnectionLoss", why);
+  }
+
   get #tree() {
     return this.#member.replica.tree;
   }
@@ -174,8 +180,8 @@ export class MemberApi implements NzkApi {
 
   /** The caller, after a sync when asked for one. */
   async #reader(ctx: RequestContext, opts?: ReadOptions): Promise<Caller | ZkError> {
-    const unavailable = this.#member.unavailable();
-    if (unavailable !== undefined) return zkError("ConnectionLoss", unavailable);
+    const down = this.#notServing();
+    if (down !== undefined) return down;
     if (opts?.sync === true) {
       const synced = await this.#member.sync();
       if (isZkError(synced)) return synced;
@@ -185,8 +191,8 @@ export class MemberApi implements NzkApi {
 
   async #write(ctx: RequestContext, req: WriteRequest | ZkError) {
     if (isZkError(req)) return req;
-    const unavailable = this.#member.unavailable();
-    if (unavailable !== undefined) return zkError("ConnectionLoss", unavailable);
+    const down = this.#notServing();
+    if (down !== undefined) return down;
     const caller = this.#caller(ctx);
     if (isZkError(caller)) return caller;
     const out = await this.#member.write(caller, req);
@@ -324,12 +330,17 @@ export class MemberApi implements NzkApi {
   async createSession(body: unknown) {
     const input = parse(SessionBody, body);
     if (isZkError(input)) return fail(input);
+    const down = this.#notServing();
+    if (down !== undefined) return fail(down);
     const s = await this.#member.createSession(input.timeoutMs);
     return isZkError(s) ? fail(s) : { sessionId: toHex(s.sessionId), token: s.token, timeoutMs: s.timeoutMs };
   }
 
   /** The session the URL names, once the request's token proves it is the caller's own. */
   #ownSession(ctx: RequestContext, sessionId: string): number | ZkError {
+    // A member out of contact may not know the session's fate (nor reach the leader to keep it alive).
+    const down = this.#notServing();
+    if (down !== undefined) return down;
     const id = parseId(sessionId);
     if (id === undefined) return zkError("BadArguments", `bad session id ${sessionId}`);
     if (ctx.token === undefined) return zkError("AuthFailed", "this call needs the session's token");
@@ -380,8 +391,8 @@ export class MemberApi implements NzkApi {
   }
 
   async dump() {
-    const unavailable = this.#member.unavailable();
-    if (unavailable !== undefined) return fail(zkError("ConnectionLoss", unavailable));
+    const down = this.#notServing();
+    if (down !== undefined) return fail(down);
     // the tracker runs on performance.now(); epoch time is what someone reading the dump can use
     const epochOffset = Date.now() - performance.now();
     const sessions = [...this.#tree.sessions()].map((s) => {

@@ -1,7 +1,10 @@
 /**
  * The HTTP transport: one fetch per call against shared/API.md's routes, with the session token and
  * Basic credentials as headers, a per-request deadline, and retries with backoff for the retryable
- * errors only. Any fetch works (Node's, a Worker's, a test's that cuts the network).
+ * errors only. Any fetch works (Node's, a Worker's, a test's that cuts the network). Given several
+ * URLs (a ZooKeeper connect string's way), it moves to the next one whenever a call meets
+ * ConnectionLoss (the member is gone, or does not serve: it lost contact with its leader), for that
+ * call's retry and every call after: a session lives in the log, so any member carries it on.
  */
 import { connectionLoss, type ErrorBody, NzkError } from "./errors.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
@@ -9,7 +12,7 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 export const DEFAULT_URL = "http://127.0.0.1:8080";
 
 export interface HttpOptions {
-  /** the nzk HTTP API, default http://127.0.0.1:8080 */
+  /** the nzk HTTP API, default http://127.0.0.1:8080; several, comma-separated, to move between */
   readonly url?: string;
   readonly fetch?: typeof fetch;
   readonly retry?: RetryPolicy;
@@ -46,7 +49,8 @@ export function routeOf(prefix: string, path: string): string {
 }
 
 export class Http {
-  readonly url: string;
+  readonly #urls: readonly string[];
+  #at = 0;
   readonly #fetch: typeof fetch;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
@@ -55,12 +59,29 @@ export class Http {
   token: string | undefined;
 
   constructor(options: HttpOptions = {}) {
-    this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, "");
+    this.#urls = (options.url ?? DEFAULT_URL)
+      .split(",")
+      .map((u) => u.trim().replace(/\/+$/, ""))
+      .filter((u) => u !== "");
+    if (this.#urls.length === 0) throw new TypeError(`no URL in ${JSON.stringify(options.url)}`);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#basic =
       options.auth === undefined ? undefined : basic(`${options.auth.user}:${options.auth.password}`);
+  }
+
+  /** the URL calls go to now */
+  get url(): string {
+    return this.#urls[this.#at]!;
+  }
+
+  /** After ConnectionLoss at url: the next URL, unless another call has moved on already. */
+  #movedFrom(url: string, err: unknown): unknown {
+    if (err instanceof NzkError && err.code === "ConnectionLoss" && this.url === url) {
+      this.#at = (this.#at + 1) % this.#urls.length;
+    }
+    return err;
   }
 
   call<T>(method: string, route: string, options: CallOptions = {}): Promise<Reply<T>> {
@@ -70,26 +91,37 @@ export class Http {
 
   /** A raw response (event streams): errors are thrown as NzkError, the body is left unread. */
   async open(route: string, options: CallOptions = {}): Promise<Response> {
-    const res = await this.#send("GET", route, options, undefined);
-    if (!res.ok) throw await errorOf(res);
-    return res;
+    const url = this.url;
+    try {
+      const res = await this.#send(url, "GET", route, options, undefined);
+      if (!res.ok) throw await errorOf(res);
+      return res;
+    } catch (err) {
+      throw this.#movedFrom(url, err);
+    }
   }
 
   async #once<T>(method: string, route: string, options: CallOptions): Promise<Reply<T>> {
+    const url = this.url;
     const deadline = AbortSignal.timeout(Math.ceil(options.timeoutMs ?? this.#timeoutMs));
-    const res = await this.#send(method, route, options, deadline);
-    if (!res.ok) throw await errorOf(res);
-    const text = await res.text().catch((err: unknown) => {
-      throw connectionLoss(`reading the reply to ${method} ${route} failed`, err);
-    });
-    return {
-      status: res.status,
-      body: (text === "" ? undefined : JSON.parse(text)) as T,
-      headers: res.headers,
-    };
+    try {
+      const res = await this.#send(url, method, route, options, deadline);
+      if (!res.ok) throw await errorOf(res);
+      const text = await res.text().catch((err: unknown) => {
+        throw connectionLoss(`reading the reply to ${method} ${route} failed`, err);
+      });
+      return {
+        status: res.status,
+        body: (text === "" ? undefined : JSON.parse(text)) as T,
+        headers: res.headers,
+      };
+    } catch (err) {
+      throw this.#movedFrom(url, err);
+    }
   }
 
   async #send(
+    url: string,
     method: string,
     route: string,
     options: CallOptions,
@@ -101,7 +133,7 @@ export class Http {
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     const signals = [deadline, options.signal].filter((s): s is AbortSignal => s !== undefined);
     try {
-      return await this.#fetch(this.url + route + queryOf(options.query), {
+      return await this.#fetch(url + route + queryOf(options.query), {
         method,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
@@ -109,7 +141,7 @@ export class Http {
       });
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason;
-      throw connectionLoss(`${method} ${this.url}${route}: ${(err as Error).message}`, err);
+      throw connectionLoss(`${method} ${url}${route}: ${(err as Error).message}`, err);
     }
   }
 }
