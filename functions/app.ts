@@ -40,6 +40,7 @@ export function createApp(backend: Backend, options: AppOptions = {}): OpenAPIHo
   const routeOptions: RouteOptions = {
     maxBodyBytes: Math.ceil((maxDataBytes * 4) / 3) + 64 * 1024,
     remoteAddress: options.remoteAddress ?? (() => undefined),
+    answeredZxid: backend.answeredZxid,
     metrics,
   };
   const context: RouteContext = { app, backend, options: routeOptions };

@@ -7,7 +7,7 @@
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { EventType } from "../core/records.ts";
-import type { NzkApi } from "../member/index.ts";
+import type { NzkApi, RequestContext } from "../member/index.ts";
 import type { ConnectionStats, SessionWatch } from "./zookeeper/four-letter.ts";
 
 /** Numbers for mntr, srvr and /metrics that only a member in this process can read. */
@@ -34,6 +34,12 @@ export interface Backend {
   /** the members' event subject prefix and events stream (member/config.ts defaults when absent) */
   readonly eventPrefix?: string;
   readonly eventsStream?: string;
+  /**
+   * The zxid the member that answered a request had applied when it answered (ZooKeeper's reply header
+   * zxid), for the response's Nzk-Zxid header: the client sends it back so that no member shows it an
+   * older view. Undefined when no member answered.
+   */
+  readonly answeredZxid: (ctx: RequestContext) => number | undefined;
   /** present when a member runs in this process */
   readonly localStats?: () => LocalStats;
   /** the other listeners of this process, when a member runs in it */

@@ -7,7 +7,8 @@
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import { zkError } from "../core/errors.ts";
-import { errorJson } from "../member/api-json.ts";
+import { parseId } from "../core/zxid.ts";
+import { errorJson, ZXID_HEADER } from "../member/api-json.ts";
 import type { NzkApi, RequestContext } from "../member/index.ts";
 import type { Backend } from "./backend.ts";
 import { NatsRequests } from "./nats-requests.ts";
@@ -26,12 +27,23 @@ interface ApiRequest {
 const lost = (name: string, why: string) =>
   errorJson(zkError("ConnectionLoss", `no member answered ${name}: ${why}`));
 
-export function natsApi(nc: NatsConnection, apiPrefix = "nzk.api", timeoutMs = 15_000): NzkApi {
+/**
+ * onZxid is told, for each request made with a context, the zxid the answering member had applied
+ * (its reply's Nzk-Zxid header).
+ */
+export function natsApi(
+  nc: NatsConnection,
+  apiPrefix = "nzk.api",
+  timeoutMs = 15_000,
+  onZxid: (ctx: RequestContext, zxid: number) => void = () => {},
+): NzkApi {
   const requests = new NatsRequests(nc, timeoutMs);
   // biome-ignore lint/suspicious/noExplicitAny: each call's reply type is NzkApi's for that call
   const call = async (name: string, req: ApiRequest): Promise<any> => {
     const reply = await requests.request(`${apiPrefix}.v1.${name}`, encoder.encode(JSON.stringify(req)));
     if (reply instanceof Error) return lost(name, reply.message);
+    const zxid = parseId(reply.headers?.get(ZXID_HEADER) ?? "");
+    if (req.ctx !== undefined && zxid !== undefined) onZxid(req.ctx, zxid);
     try {
       return JSON.parse(decoder.decode(reply.data));
     } catch (err) {
@@ -68,8 +80,12 @@ export interface NatsBackendOptions {
 
 /** The Backend of handlers with no member in their process: every call goes to a member over NATS. */
 export function natsBackend(nc: NatsConnection, options: NatsBackendOptions = {}): Backend {
+  const answered = new WeakMap<RequestContext, number>();
+  const note = (ctx: RequestContext, zxid: number) =>
+    answered.set(ctx, Math.max(answered.get(ctx) ?? 0, zxid));
   return {
-    api: natsApi(nc, options.apiPrefix, options.timeoutMs),
+    api: natsApi(nc, options.apiPrefix, options.timeoutMs, note),
+    answeredZxid: (ctx) => answered.get(ctx),
     nc,
     ...(options.eventPrefix === undefined ? {} : { eventPrefix: options.eventPrefix }),
     ...(options.eventsStream === undefined ? {} : { eventsStream: options.eventsStream }),

@@ -37,6 +37,8 @@ export interface LocalBackendOptions {
 export function localBackend({ member, api }: RunningMember, options: LocalBackendOptions = {}): Backend {
   return {
     api,
+    // the member in this process: what it has applied by now, at least what it had when it answered
+    answeredZxid: () => member.replica.lastZxid,
     nc: member.nc,
     eventPrefix: member.config.eventPrefix,
     eventsStream: member.config.eventsStream,

@@ -9,6 +9,8 @@ import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BlankEnv } from "hono/types";
 import { isZkError, type ZkError } from "../core/errors.ts";
+import { toHex } from "../core/zxid.ts";
+import { ZXID_HEADER } from "../member/api-json.ts";
 import type { RequestContext } from "../member/index.ts";
 import { badArguments, errorResponse, failureResponse } from "./errors.ts";
 import type { HttpMetrics } from "./metrics.ts";
@@ -45,6 +47,8 @@ export interface Input<Q extends z.ZodType, B extends z.ZodType> {
 
 export interface RouteOptions {
   readonly maxBodyBytes: number;
+  /** the zxid the member that answered a request had applied (Backend.answeredZxid) */
+  readonly answeredZxid: (ctx: RequestContext) => number | undefined;
   readonly remoteAddress: (c: Context) => string | undefined;
   readonly metrics: HttpMetrics;
 }
@@ -69,7 +73,10 @@ export function route<Q extends z.ZodType, B extends z.ZodType>(
       const input = await parse(c, options, spec, znodePrefix, noQuery);
       if (isZkError(input)) return errorResponse(input);
       const out = await handler(input);
-      return isZkError(out) ? errorResponse(out) : out;
+      const res = isZkError(out) ? errorResponse(out) : out;
+      const zxid = options.answeredZxid(input.ctx);
+      if (zxid !== undefined) res.headers.set(ZXID_HEADER, toHex(zxid));
+      return res;
     } catch (err) {
       return failureResponse(err);
     }

@@ -17,6 +17,11 @@ import {
 } from "../core/records.ts";
 import { toHex } from "../core/zxid.ts";
 
+/**
+ * The header that carries a zxid each way: on a reply, what the answering member had applied; on a
+ * request, the newest zxid the client has seen (see RequestContext.seenZxid).
+ */
+export const ZXID_HEADER = "Nzk-Zxid";
 export interface StatJson {
   czxid: string;
   mzxid: string;

@@ -51,6 +51,11 @@ export interface RequestContext {
   readonly basic?: string;
   /** the client's address, for "ip" ACLs */
   readonly remoteAddress?: string;
+  /**
+   * the Nzk-Zxid header: the newest zxid the client has seen (hex), so that a read never shows it an
+   * older view than it already had, whichever member answers (ZooKeeper's lastZxidSeen)
+   */
+  readonly seenZxid?: string;
 }
 
 export type Reply<T> = T | ErrorJson;
@@ -131,6 +136,8 @@ export interface SessionDump {
 }
 
 const fail = (err: ZkError): ErrorJson => errorJson(err);
+/** how long a read waits for this member to apply what its client has seen (the ZooKeeper port's too) */
+const CATCH_UP_MS = 2000;
 
 export class MemberApi implements NzkApi {
   readonly #member: Member;
@@ -178,9 +185,24 @@ export class MemberApi implements NzkApi {
     };
   }
 
+  /**
+   * Waits until this member has applied what the client has seen, as a ZooKeeper server holds a client
+   * that has seen more than it (up to CATCH_UP_MS, then ConnectionLoss: another member may have it).
+   */
+  async #caughtUp(ctx: RequestContext): Promise<ZkError | undefined> {
+    if (ctx.seenZxid === undefined) return undefined;
+    const seen = parseId(ctx.seenZxid);
+    if (seen === undefined) return zkError("BadArguments", `bad zxid ${ctx.seenZxid} in Nzk-Zxid`);
+    if (await this.#member.replica.waitZxid(seen, CATCH_UP_MS)) return undefined;
+    return zkError(
+      "ConnectionLoss",
+      `this member has not applied ${toHex(seen)}, which the client has seen, within ${CATCH_UP_MS} ms; try another member`,
+    );
+  }
+
   /** The caller, after a sync when asked for one. */
   async #reader(ctx: RequestContext, opts?: ReadOptions): Promise<Caller | ZkError> {
-    const down = this.#notServing();
+    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
     if (down !== undefined) return down;
     if (opts?.sync === true) {
       const synced = await this.#member.sync();

@@ -34,7 +34,7 @@ export interface RunningMember extends AsyncDisposable {
 export async function startMember(config: Config, nc: NatsConnection, log?: Logger): Promise<RunningMember> {
   const member = await Member.start(config, nc, log);
   const api = new MemberApi(member);
-  const subs = serveNatsApi(nc, api, config.apiPrefix);
+  const subs = serveNatsApi(nc, api, config.apiPrefix, () => member.replica.lastZxid);
   const close = async (): Promise<void> => {
     for (const s of subs) s.unsubscribe();
     await member.close();

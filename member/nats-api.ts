@@ -1,14 +1,17 @@
 /**
  * The member API over NATS request/reply: `<apiPrefix>.v1.<call>` in the queue group "nzk-api", so any
- * one member answers each request. A request is JSON {"ctx": {"token", "basic", "remoteAddress"},
- * "path", "sessionId", "body", "options"}, where body is the HTTP request body and options its query;
- * the reply is the HTTP response body, or {"error": {...}}. Whoever may publish on these subjects is
- * trusted with ctx.remoteAddress, as an HTTP front end is: restrict them with NATS permissions.
+ * one member answers each request. A request is JSON {"ctx": {"token", "basic", "remoteAddress",
+ * "seenZxid"}, "path", "sessionId", "body", "options"}, where body is the HTTP request body and options
+ * its query; the reply is the HTTP response body, or {"error": {...}}, with the member's applied zxid in
+ * its Nzk-Zxid header. ctx.seenZxid makes a read wait until this member has applied what its client
+ * saw. Whoever may publish on these subjects is trusted with ctx.remoteAddress, as an HTTP front end
+ * is: restrict them with NATS permissions.
  */
-import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import { type Msg, type NatsConnection, headers as natsHeaders, type Subscription } from "@nats-io/nats-core";
 import { zkError } from "../core/errors.ts";
+import { toHex } from "../core/zxid.ts";
 import type { ChildrenOptions, NzkApi, ReadOptions, RequestContext } from "./api.ts";
-import { errorJson } from "./api-json.ts";
+import { errorJson, ZXID_HEADER } from "./api-json.ts";
 
 interface ApiRequest {
   ctx?: RequestContext;
@@ -50,7 +53,21 @@ function reply(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value));
 }
 
-export function serveNatsApi(nc: NatsConnection, api: NzkApi, prefix: string): Subscription[] {
+/**
+ * Serves the calls; each reply carries, in its Nzk-Zxid header, the zxid this member had applied when
+ * it answered (lastZxid), as ZooKeeper's reply header does.
+ */
+export function serveNatsApi(
+  nc: NatsConnection,
+  api: NzkApi,
+  prefix: string,
+  lastZxid: () => number,
+): Subscription[] {
+  const respond = (msg: Msg, value: unknown): void => {
+    const headers = natsHeaders();
+    headers.set(ZXID_HEADER, toHex(lastZxid()));
+    msg.respond(reply(value), { headers });
+  };
   return Object.entries(API_CALLS).map(([call, handler]) =>
     nc.subscribe(`${prefix}.v1.${call}`, {
       queue: "nzk-api",
@@ -62,10 +79,9 @@ export function serveNatsApi(nc: NatsConnection, api: NzkApi, prefix: string): S
             throw new Error("not an object");
           req = parsed as ApiRequest;
         } catch (err) {
-          msg.respond(
-            reply(
-              errorJson(zkError("BadArguments", `request is not a JSON object: ${(err as Error).message}`)),
-            ),
+          respond(
+            msg,
+            errorJson(zkError("BadArguments", `request is not a JSON object: ${(err as Error).message}`)),
           );
           return;
         }
@@ -76,8 +92,8 @@ export function serveNatsApi(nc: NatsConnection, api: NzkApi, prefix: string): S
         // Named fields, not a spread of the parsed request: spreading a JSON.parse result and then
         // overriding its fields took V8's slow path, 4-6 µs a request, more than the parse itself.
         handler(api, { ctx, path, sessionId, options, body: req.body }).then(
-          (out) => msg.respond(reply(out)),
-          (err: Error) => msg.respond(reply(errorJson(zkError("SystemError", err.message)))),
+          (out) => respond(msg, out),
+          (err: Error) => respond(msg, errorJson(zkError("SystemError", err.message))),
         );
       },
     }),

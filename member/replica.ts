@@ -99,9 +99,29 @@ export class Replica {
     return new Promise((resolve) => this.#seqWaiters.push({ at: seq, resolve }));
   }
 
-  waitZxid(zxid: number): Promise<void> {
-    if (this.#tree.lastZxid >= zxid) return Promise.resolve();
-    return new Promise((resolve) => this.#zxidWaiters.push({ at: zxid, resolve }));
+  /**
+   * Resolves true once this member has applied zxid; with timeoutMs, false when that passes first (the
+   * waiter is then dropped, so a zxid never reached, a client's bogus one say, leaves nothing behind).
+   */
+  waitZxid(zxid: number, timeoutMs?: number): Promise<boolean> {
+    if (this.#tree.lastZxid >= zxid) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        at: zxid,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#zxidWaiters = this.#zxidWaiters.filter((w) => w !== waiter);
+              resolve(false);
+            }, timeoutMs);
+      this.#zxidWaiters.push(waiter);
+    });
   }
 
   #wake(): void {

@@ -4,12 +4,16 @@
  * errors only. Any fetch works (Node's, a Worker's, a test's that cuts the network). Given several
  * URLs (a ZooKeeper connect string's way), it moves to the next one whenever a call meets
  * ConnectionLoss (the member is gone, or does not serve: it lost contact with its leader), for that
- * call's retry and every call after: a session lives in the log, so any member carries it on.
+ * call's retry and every call after: a session lives in the log, so any member carries it on. Every
+ * reply names the zxid its member had applied (`Nzk-Zxid`); the client sends the newest it has seen
+ * with each request, so that whichever member answers never shows it an older view than it has had
+ * (ZooKeeper's single system image: a member behind waits to catch up, or answers ConnectionLoss).
  */
 import { connectionLoss, type ErrorBody, NzkError } from "./errors.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 
 export const DEFAULT_URL = "http://127.0.0.1:8080";
+const ZXID_HEADER = "Nzk-Zxid";
 
 export interface HttpOptions {
   /** the nzk HTTP API, default http://127.0.0.1:8080; several, comma-separated, to move between */
@@ -57,6 +61,8 @@ export class Http {
   readonly #basic: string | undefined;
   /** the session's Nzk-Session token, once there is one */
   token: string | undefined;
+  /** the newest zxid a reply named (0: none yet) */
+  #seen = 0;
 
   constructor(options: HttpOptions = {}) {
     this.#urls = (options.url ?? DEFAULT_URL)
@@ -69,6 +75,18 @@ export class Http {
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#basic =
       options.auth === undefined ? undefined : basic(`${options.auth.user}:${options.auth.password}`);
+  }
+
+  /** the newest zxid a member answered this client with, "0x…" (undefined before any reply named one) */
+  get seenZxid(): string | undefined {
+    return this.#seen === 0 ? undefined : `0x${this.#seen.toString(16)}`;
+  }
+
+  /** Notes the zxid a reply names. */
+  #saw(res: Response): Response {
+    const named = /^0x[0-9a-f]{1,14}$/i.exec(res.headers.get(ZXID_HEADER) ?? "");
+    if (named !== null) this.#seen = Math.max(this.#seen, Number.parseInt(named[0].slice(2), 16));
+    return res;
   }
 
   /** the URL calls go to now */
@@ -93,7 +111,7 @@ export class Http {
   async open(route: string, options: CallOptions = {}): Promise<Response> {
     const url = this.url;
     try {
-      const res = await this.#send(url, "GET", route, options, undefined);
+      const res = this.#saw(await this.#send(url, "GET", route, options, undefined));
       if (!res.ok) throw await errorOf(res);
       return res;
     } catch (err) {
@@ -105,7 +123,7 @@ export class Http {
     const url = this.url;
     const deadline = AbortSignal.timeout(Math.ceil(options.timeoutMs ?? this.#timeoutMs));
     try {
-      const res = await this.#send(url, method, route, options, deadline);
+      const res = this.#saw(await this.#send(url, method, route, options, deadline));
       if (!res.ok) throw await errorOf(res);
       const text = await res.text().catch((err: unknown) => {
         throw connectionLoss(`reading the reply to ${method} ${route} failed`, err);
@@ -129,6 +147,8 @@ export class Http {
   ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.token !== undefined) headers["Nzk-Session"] = this.token;
+    const seen = this.seenZxid;
+    if (seen !== undefined) headers[ZXID_HEADER] = seen;
     if (this.#basic !== undefined) headers.Authorization = this.#basic;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     const signals = [deadline, options.signal].filter((s): s is AbortSignal => s !== undefined);

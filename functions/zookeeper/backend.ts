@@ -72,16 +72,7 @@ export function memberBackend(member: Member): ZkBackend {
     sync: () => member.sync(),
     touch: (sessionId) => member.touch(sessionId),
     touched: (sessionId) => member.touched(sessionId),
-    waitZxid: (zxid, timeoutMs) => {
-      if (replica.lastZxid >= zxid) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        void replica.waitZxid(zxid).then(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-    },
+    waitZxid: (zxid, timeoutMs) => replica.waitZxid(zxid, timeoutMs),
     unavailable: () => member.unavailable(),
     onServingChange: (listener) => member.onServingChange(listener),
     onApplied: (listener) => {
