@@ -9,8 +9,9 @@ import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { isZkError, type ZkError, zkError } from "../core/errors.ts";
 import type { Applied, Caller, WriteRequest } from "../core/records.ts";
-import { Contact, mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
+import { mayFence, mayStand, nonLeaderState, type ZabState } from "../core/zab/index.ts";
 import { epochOf } from "../core/zxid.ts";
+import { Availability } from "./availability.ts";
 import type { Config } from "./config.ts";
 import { Election } from "./election.ts";
 import { EventPublisher, ensureEventsStream } from "./events.ts";
@@ -97,7 +98,6 @@ export class Member implements AsyncDisposable {
   readonly #replica = new Replica();
   readonly #subs: Subscription[] = [];
   #state: ZabState = "LOOKING";
-  #ready = false;
   #closed = false;
   readonly #tail: FollowerTail;
   #leader: Leader | undefined;
@@ -114,10 +114,7 @@ export class Member implements AsyncDisposable {
   /** requests that found no leader to go to, kept in arrival order (FIFO client order) */
   readonly #waiting = new WaitingForLeader(50);
   readonly #forwarder: Forwarder;
-  readonly #contact: Contact;
-  /** whether this member served at the latest contact check, and who is told when that changes */
-  #servedAtCheck = false;
-  readonly #servingListeners = new Set<(serving: boolean) => void>();
+  readonly #availability: Availability;
 
   private constructor(
     config: Config,
@@ -138,7 +135,7 @@ export class Member implements AsyncDisposable {
     this.sessionAuth = sessionAuth;
     this.#log = log;
     this.#replica.onApplied = (applied) => this.#onApplied(applied);
-    this.#contact = new Contact(config.contactLimitMs, performance.now());
+    this.#availability = new Availability(config.contactLimitMs, log);
     this.#tail = new FollowerTail(
       nc,
       config.logStream,
@@ -201,7 +198,7 @@ export class Member implements AsyncDisposable {
   }
   /** true once recovery is done */
   get ready(): boolean {
-    return this.#ready;
+    return this.#availability.ready;
   }
   /** whether it serves now: recovered, not closed, and in contact with its leader or JetStream's quorum */
   get serving(): boolean {
@@ -209,12 +206,11 @@ export class Member implements AsyncDisposable {
   }
   /** Why this member does not serve now (for ConnectionLoss and ruok), or undefined when it does. */
   unavailable(): string | undefined {
-    if (this.#closed) return "this member is closed";
-    if (!this.#ready) return "this member is still recovering";
-    const now = performance.now();
-    if (this.#contact.inContact(now)) return undefined;
-    const silent = Math.round(this.#contact.silentMs(now));
-    return `this member has heard neither its leader nor JetStream for ${silent} ms; use another member`;
+    return this.#availability.unavailable();
+  }
+  /** Calls listener whenever this member starts or stops serving; returns the unsubscribe. */
+  onServingChange(listener: (serving: boolean) => void): () => void {
+    return this.#availability.onChange(listener);
   }
   get replica(): Replica {
     return this.#replica;
@@ -262,9 +258,7 @@ export class Member implements AsyncDisposable {
     const replayMs = performance.now() - replayAt;
     this.#serve();
     await this.#election.watch(() => this.#onLeaderChange());
-    this.#ready = true;
-    this.#contact.heard(performance.now());
-    this.#servedAtCheck = true;
+    this.#availability.recovered();
     this.#state = nonLeaderState(this.config.role);
     const memory = process.memoryUsage();
     this.#log("recovered", {
@@ -291,10 +285,10 @@ export class Member implements AsyncDisposable {
       },
       () => this.#replica.lastZxid,
       () => {
-        this.#checkContact();
+        this.#availability.check();
         this.#evaluate();
       },
-      (now) => this.#contact.heard(now),
+      (now) => this.#availability.heard(now),
     );
     this.#snapshotter = new Snapshotter(
       this.#snapshots,
@@ -399,25 +393,9 @@ export class Member implements AsyncDisposable {
     this.#evaluate();
   }
 
-  /** Calls listener whenever this member starts or stops serving (see unavailable()); returns the unsubscribe. */
-  onServingChange(listener: (serving: boolean) => void): () => void {
-    this.#servingListeners.add(listener);
-    return () => this.#servingListeners.delete(listener);
-  }
-
-  /** Run on every tick of the leader watch: notices, logs and announces a change of serving(). */
-  #checkContact(): void {
-    const why = this.unavailable();
-    if ((why === undefined) === this.#servedAtCheck) return;
-    this.#servedAtCheck = why === undefined;
-    if (why === undefined) this.#log("serving again", { seq: this.#replica.seq });
-    else this.#log("stopped serving", { level: "warn", reason: why });
-    for (const listener of this.#servingListeners) listener(this.#servedAtCheck);
-  }
-
   /** Decides, from the election's view, whether to stand now. */
   #evaluate(): void {
-    if (this.#closed || !this.#ready || this.#state === "LEADING") return;
+    if (this.#closed || !this.ready || this.#state === "LEADING") return;
     const leader = this.#election.view.leader;
     if (!mayStand(this.config.role)) return;
     if (leader === undefined || leader.memberId === this.config.memberId) void this.#tryLead();
@@ -434,7 +412,7 @@ export class Member implements AsyncDisposable {
       const standingAt = performance.now();
       const won = await this.#election.claim(this.config.memberId, minEpoch);
       if (won === undefined) return;
-      this.#contact.heard(performance.now());
+      this.#availability.heard();
       this.#log("claimed", { epoch: won.epoch, ms: Math.round(performance.now() - standingAt) });
       // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
       const tip = await logTip(this.#jsm, this.config.logStream);
@@ -521,7 +499,7 @@ export class Member implements AsyncDisposable {
       return;
     }
     this.#leaseRevision = next;
-    this.#contact.heard(performance.now());
+    this.#availability.heard();
   }
 
   async #nextEpoch(current: number): Promise<number | undefined> {
@@ -533,7 +511,7 @@ export class Member implements AsyncDisposable {
 
   #onApplied(applied: Applied): void {
     // JetStream delivers, and acknowledges to the leader, only what its quorum stored.
-    this.#contact.heard(performance.now());
+    this.#availability.heard();
     const r = applied.result;
     if (r.type === "createSession") this.#sessions?.add(r.sessionId, r.timeout);
     else if (r.type === "closeSession" && this.#sessions !== undefined) {
@@ -703,6 +681,7 @@ export class Member implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#availability.close();
     this.#watch?.stop();
     this.#snapshotter?.stop();
     this.#stepDown("member closing");
