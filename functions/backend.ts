@@ -44,6 +44,11 @@ export interface Backend {
   readonly localStats?: () => LocalStats;
   /** the other listeners of this process, when a member runs in it */
   readonly ports?: () => readonly PortReport[];
+  /**
+   * When a member runs in this process: calls listener whenever it starts or stops serving (it lost
+   * contact with its leader); returns the unsubscribe. Watches held here end when it stops.
+   */
+  readonly onServingChange?: (listener: (serving: boolean) => void) => () => void;
 }
 
 export type WatchType = "data" | "exists" | "children";

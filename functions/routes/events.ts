@@ -9,6 +9,7 @@ import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { isZkError, zkError } from "../../core/errors.ts";
 import type { WatchEvent } from "../../core/records.ts";
 import { parseId, toHex } from "../../core/zxid.ts";
+import type { Backend } from "../backend.ts";
 import { badArguments } from "../errors.ts";
 import type { HeldWatches } from "../held-watches.ts";
 import { route } from "../route.ts";
@@ -27,6 +28,34 @@ export interface EventRouteOptions {
 const tags = ["watches"];
 
 export const eventJson = (e: WatchEvent) => ({ type: e.type, path: e.path, zxid: toHex(e.zxid) });
+
+/**
+ * A watch's signal: it aborts when its request does, or when the member in this process stops serving
+ * (it lost contact with its leader), so that the client goes to another member, as a ZooKeeper server
+ * that loses its leader drops its clients' connections and their watches. done() lets go of both.
+ */
+function watchSignal(backend: Backend, request: AbortSignal) {
+  const abort = new AbortController();
+  const onRequestAbort = () => abort.abort();
+  request.addEventListener("abort", onRequestAbort, { once: true });
+  let stoppedServing = false;
+  const off = backend.onServingChange?.((serving) => {
+    if (serving) return;
+    stoppedServing = true;
+    abort.abort();
+  });
+  return {
+    signal: abort.signal,
+    /** whether it aborted because the member stopped serving */
+    get stoppedServing() {
+      return stoppedServing;
+    },
+    done: () => {
+      request.removeEventListener("abort", onRequestAbort);
+      off?.();
+    },
+  };
+}
 
 export function eventRoutes({ app, backend, options }: RouteContext, limits: EventRouteOptions): void {
   route(
@@ -58,14 +87,20 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         remote: ctx.remoteAddress,
         lastZxid: after,
       });
+      const watching = watchSignal(backend, c.req.raw.signal);
       const event = await oneShotWatch(backend, ctx, {
         path,
         type: query.type,
         after,
         timeoutMs,
-        signal: c.req.raw.signal,
-      }).finally(held.end);
+        signal: watching.signal,
+      }).finally(() => {
+        held.end();
+        watching.done();
+      });
       if (isZkError(event)) return event;
+      if (watching.stoppedServing)
+        return zkError("ConnectionLoss", "this member stopped serving; watch again through another", path);
       if (event === undefined) return c.body(null, 204);
       return c.json(eventJson(event));
     },
@@ -94,7 +129,8 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
       if (resumeFrom !== undefined && since === undefined)
         return badArguments(`cannot resume from ${resumeFrom}`);
       const abort = new AbortController();
-      c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+      const watching = watchSignal(backend, c.req.raw.signal);
+      watching.signal.addEventListener("abort", () => abort.abort(), { once: true });
       let events: AsyncIterable<WatchEvent>;
       try {
         events = await openEventStream(backend, {
@@ -105,6 +141,7 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         });
       } catch (err) {
         abort.abort();
+        watching.done();
         return zkError("ConnectionLoss", `the events stream is unreachable: ${(err as Error).message}`, path);
       }
       const held = limits.watches.hold({
@@ -122,6 +159,7 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         } finally {
           abort.abort();
           held.end();
+          watching.done();
         }
       });
     },
