@@ -11,6 +11,8 @@
  *   its version: no acknowledged increment lost, none applied twice, and it counts at least every
  *   acknowledged increment and at most those plus the ones whose outcome was unknown;
  * - no zxid was given to two acknowledged writes, and no version of the counter to two increments;
+ * - no client that sends back the zxid it has seen (as the SDK does) reads an older counter than it
+ *   saw before, whichever member answers;
  * - a session still alive holds every ephemeral it was acknowledged, and none is left once it closed;
  * - leaderships end only for faults: at most four epochs a fault; the observer never leads;
  * - every member holds the same tree, and the log's epochs and zxids only rise.
@@ -42,10 +44,25 @@ function random(seed: number): () => number {
 
 type Outcome = { ok: Record<string, unknown> } | { error: string } | { unknown: string };
 
-/** One call of the member API over NATS (any member answers); a lost request is of unknown outcome. */
-async function call(nc: NatsConnection, name: string, req: Record<string, unknown>): Promise<Outcome> {
+/**
+ * One call of the member API over NATS (any member answers); a lost request is of unknown outcome.
+ * With `seen`, the call carries the newest zxid the client has been answered with (ctx.seenZxid, as
+ * the SDK sends Nzk-Zxid), and raises it to the zxid the reply names.
+ */
+async function call(
+  nc: NatsConnection,
+  name: string,
+  req: Record<string, unknown>,
+  seen?: { zxid: number },
+): Promise<Outcome> {
   try {
-    const msg = await nc.request(`nzk.api.v1.${name}`, JSON.stringify(req), { timeout: 3000 });
+    const sent =
+      seen === undefined || seen.zxid === 0
+        ? req
+        : { ...req, ctx: { ...(req.ctx as object), seenZxid: `0x${seen.zxid.toString(16)}` } };
+    const msg = await nc.request(`nzk.api.v1.${name}`, JSON.stringify(sent), { timeout: 3000 });
+    const answered = Number.parseInt(msg.headers?.get("Nzk-Zxid")?.slice(2) ?? "", 16);
+    if (seen !== undefined && answered > seen.zxid) seen.zxid = answered;
     const body = JSON.parse(new TextDecoder().decode(msg.data)) as Record<string, unknown>;
     const error = body.error as { code: string } | undefined;
     if (error === undefined) return { ok: body };
@@ -78,6 +95,8 @@ interface History {
   increments: number;
   unknownIncrements: number;
   readonly errors: Map<string, number>;
+  /** reads of the counter that showed a client an older version than it had seen (none may) */
+  readonly regressions: string[];
 }
 
 /** Clients until stop(): creates of unique paths, and compare-and-set increments of /counter. */
@@ -89,6 +108,7 @@ function clients(nc: NatsConnection, writers: number) {
     increments: 0,
     unknownIncrements: 0,
     errors: new Map(),
+    regressions: [],
   };
   const stat = (out: { ok: Record<string, unknown> }) => out.ok.stat as Record<string, string | number>;
   const note = (code: string) => history.errors.set(code, (history.errors.get(code) ?? 0) + 1);
@@ -103,14 +123,23 @@ function clients(nc: NatsConnection, writers: number) {
       } else note("error" in out ? out.error : "unknown");
     }
   });
-  const counting = Array.from({ length: writers }, async () => {
+  // Each counting client reads through whichever member answers, sending what it has seen: it must
+  // never be shown a version of the counter older than one it saw before (single system image).
+  const counting = Array.from({ length: writers }, async (_, w) => {
+    const seen = { zxid: 0 };
+    let newestVersion = -1;
     while (running) {
-      const read = await call(nc, "get", { path: "/counter" });
+      const read = await call(nc, "get", { path: "/counter" }, seen);
       if (!("ok" in read)) continue;
       const value = Number(read.ok.data);
       const version = (read.ok.stat as { version: number }).version;
-      const out = await call(nc, "set", { path: "/counter", body: { data: String(value + 1), version } });
+      if (version < newestVersion)
+        history.regressions.push(`client ${w} read version ${version} after ${newestVersion}`);
+      newestVersion = Math.max(newestVersion, version);
+      const body = { data: String(value + 1), version };
+      const out = await call(nc, "set", { path: "/counter", body }, seen);
       if ("ok" in out) {
+        newestVersion = Math.max(newestVersion, stat(out).version as number);
         history.increments++;
         history.zxids.push(stat(out).mzxid as string);
         history.versions.push(stat(out).version as number);
@@ -433,6 +462,7 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<st
     history.versions.length,
   );
   expect(stat.version).toBeLessThanOrEqual(history.increments + history.unknownIncrements);
+  expect(history.regressions, `a client shown an older counter (seed ${seed})`).toEqual([]);
   const observerLed = (members.logs.get(OBSERVER) ?? []).flat().filter((l) => l.msg === "leading");
   expect(observerLed, `the observer led (seed ${seed})`).toEqual([]);
   await checkSessions(nc, sessionLoad.states, seed);
