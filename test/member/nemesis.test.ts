@@ -1,10 +1,10 @@
 /**
  * Faults at random while clients write through the NATS API of four member processes (three
- * participants and an observer), in the manner
- * of Jepsen and etcd's robustness tests: kill -9 and SIGSTOP of members, a partition between a member
- * and NATS (each member reaches NATS through proxies of the test's, which a partition stops), and
- * kill -9 of nats-server (or of one node of a three-node cluster holding every stream at R3); half the
- * member faults strike the leader. One fault at a time, each healed before the next; the seed is printed, and
+ * participants and an observer), in the manner of Jepsen and etcd's robustness tests: kill -9 and
+ * SIGSTOP of members, a partition between a member and NATS (each member reaches NATS through proxies
+ * of the test's, which a partition stops), and kill -9 and SIGSTOP of nats-server (or of one node of a
+ * three-node cluster holding every stream at R3); half the member faults strike the leader. One fault
+ * at a time, each healed before the next; the seed is printed, and
  * NZK_NEMESIS_SEED replays one. Then:
  * - every acknowledged create is on every member;
  * - a counter incremented by compare-and-set (getData, then setData at the version read) holds exactly
@@ -318,7 +318,13 @@ async function nemesis(
   };
   const end = performance.now() + FAULT_SECONDS * 1000;
   while (performance.now() < end) {
-    const fault = pick(["kill member", "pause member", "partition member", "kill nats"] as const);
+    const fault = pick([
+      "kill member",
+      "pause member",
+      "partition member",
+      "kill nats",
+      "pause nats",
+    ] as const);
     const hold = 200 + Math.floor(next() * 1300);
     if (fault === "kill nats") {
       const node = pick(nats);
@@ -326,6 +332,13 @@ async function nemesis(
       await node.kill9();
       await pause(hold);
       await node.restart();
+    } else if (fault === "pause nats") {
+      // a server that hangs with its sockets open: only timeouts tell its clients and its peers
+      const node = pick(nats);
+      log.push(`SIGSTOP nats ${node.name} for ${2 * hold} ms`);
+      node.pause();
+      await pause(2 * hold);
+      node.resume();
     } else {
       const id = await victim();
       const verb = { "kill member": "kill -9", "pause member": "SIGSTOP", "partition member": "partition" }[
