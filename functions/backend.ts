@@ -49,6 +49,8 @@ export interface Backend {
    * contact with its leader); returns the unsubscribe. Watches held here end when it stops.
    */
   readonly onServingChange?: (listener: (serving: boolean) => void) => () => void;
+  /** When a member runs in this process: why it does not serve now, or undefined when it does. */
+  readonly unavailable?: () => string | undefined;
 }
 
 export type WatchType = "data" | "exists" | "children";

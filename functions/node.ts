@@ -40,6 +40,7 @@ export function localBackend({ member, api }: RunningMember, options: LocalBacke
     // the member in this process: what it has applied by now, at least what it had when it answered
     answeredZxid: () => member.replica.lastZxid,
     onServingChange: (listener) => member.onServingChange(listener),
+    unavailable: () => member.unavailable(),
     nc: member.nc,
     eventPrefix: member.config.eventPrefix,
     eventsStream: member.config.eventsStream,

@@ -29,6 +29,12 @@ const tags = ["watches"];
 
 export const eventJson = (e: WatchEvent) => ({ type: e.type, path: e.path, zxid: toHex(e.zxid) });
 
+/** ConnectionLoss for a watch asked of a member in this process that does not serve now. */
+function notServing(backend: Backend, path: string) {
+  const why = backend.unavailable?.();
+  return why === undefined ? undefined : zkError("ConnectionLoss", why, path);
+}
+
 /**
  * A watch's signal: it aborts when its request does, or when the member in this process stops serving
  * (it lost contact with its leader), so that the client goes to another member, as a ZooKeeper server
@@ -75,7 +81,7 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
       },
     },
     async ({ path, query, ctx, c }) => {
-      const invalid = validZnode(path);
+      const invalid = validZnode(path) ?? notServing(backend, path);
       if (invalid) return invalid;
       const timeoutMs = Math.min(query.timeoutMs ?? 30_000, limits.maxWatchMs);
       const after = query.zxid === undefined ? undefined : parseId(query.zxid);
@@ -122,7 +128,7 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
       },
     },
     async ({ path, query, ctx, c }) => {
-      const invalid = validZnode(path);
+      const invalid = validZnode(path) ?? notServing(backend, path);
       if (invalid) return invalid;
       const resumeFrom = query.since ?? c.req.header("last-event-id");
       const since = resumeFrom === undefined ? undefined : parseId(resumeFrom);

@@ -13,7 +13,7 @@ import { testConfig, until } from "../member/harness.ts";
 import { eventually } from "./harness.ts";
 
 describe("watches on a member that stops serving", () => {
-  it("end: the long poll with ConnectionLoss, the event stream closed", async () => {
+  it("end (the long poll with ConnectionLoss, the event stream closed), and new ones are refused", async () => {
     await using nats = await natsServer();
     await using proxy = await tcpProxy(nats.url);
     const running: RunningMember[] = [];
@@ -48,6 +48,12 @@ describe("watches on a member that stops serving", () => {
       expect((await answered.json()).error).toMatchObject({ code: "ConnectionLoss" });
       await streamEnded;
       expect(b.member.serving).toBe(false);
+      // Asked again while it does not serve, it refuses at once, so the client tries another member.
+      for (const route of ["/v1/watch/x?type=exists", "/v1/events/x"]) {
+        const again = await fetch(`${server.url}${route}`);
+        expect(again.status).toBe(503);
+        expect((await again.json()).error).toMatchObject({ code: "ConnectionLoss" });
+      }
     } finally {
       proxy.heal();
       await server?.close();
