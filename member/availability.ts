@@ -10,14 +10,17 @@ import type { Logger } from "./member.ts";
 export class Availability {
   readonly #contact: Contact;
   readonly #log: Logger;
+  readonly #now: () => number;
   readonly #listeners = new Set<(serving: boolean) => void>();
   #ready = false;
   #closed = false;
   /** whether the member served at the latest check */
   #served = false;
 
-  constructor(contactLimitMs: number, log: Logger) {
-    this.#contact = new Contact(contactLimitMs, performance.now());
+  /** now: the clock (performance.now; a test's own) */
+  constructor(contactLimitMs: number, log: Logger, now: () => number = () => performance.now()) {
+    this.#now = now;
+    this.#contact = new Contact(contactLimitMs, now());
     this.#log = log;
   }
 
@@ -32,7 +35,7 @@ export class Availability {
   }
 
   /** An answer from the leadership or the quorum. */
-  heard(now = performance.now()): void {
+  heard(now = this.#now()): void {
     this.#contact.heard(now);
   }
 
@@ -44,7 +47,7 @@ export class Availability {
   unavailable(): string | undefined {
     if (this.#closed) return "this member is closed";
     if (!this.#ready) return "this member is still recovering";
-    const now = performance.now();
+    const now = this.#now();
     if (this.#contact.inContact(now)) return undefined;
     const silent = Math.round(this.#contact.silentMs(now));
     return `this member has heard neither its leader nor JetStream for ${silent} ms; use another member`;
