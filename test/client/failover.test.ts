@@ -5,11 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { NzkClient } from "../../client/sdk/index.ts";
-import { localBackend, serveHttp } from "../../functions/index.ts";
-import { type RunningMember, startMember } from "../../member/index.ts";
-import { natsServer } from "../fixtures/nats.ts";
-import { tcpProxy } from "../fixtures/tcp-proxy.ts";
-import { testConfig, until } from "../member/harness.ts";
+import { partitionedPair } from "../functions/partitioned-pair.ts";
+import { until } from "../member/harness.ts";
 
 describe("an SDK client given several members", () => {
   it("takes them comma-separated, and refuses a list with none", () => {
@@ -19,39 +16,24 @@ describe("an SDK client given several members", () => {
   });
 
   it("moves to the next when its member stops serving, with its session and ephemeral", async () => {
-    await using nats = await natsServer();
-    await using proxy = await tcpProxy(nats.url);
-    const running: RunningMember[] = [];
-    const servers: { url: string; close(): Promise<void> }[] = [];
-    let client: NzkClient | undefined;
+    await using pair = await partitionedPair({ contactLimitMs: 1000 }, true);
+    const { cut, other } = pair;
+    await until("one member leads", () => [cut, other].some((m) => m.running.member.state === "LEADING"));
+    const client = await NzkClient.connect({ url: `${cut.url},${other.url}`, sessionTimeoutMs: 8000 });
     try {
-      for (const [id, url] of [
-        ["a", proxy.url],
-        ["b", nats.url],
-      ] as const) {
-        const nc = await nats.connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-        const r = await startMember(testConfig(id, { contactLimitMs: 1000 }), nc);
-        running.push(r);
-        servers.push(await serveHttp(localBackend(r), { port: 0 }));
-      }
-      const [a, b] = running as [RunningMember, RunningMember];
-      await until("one member leads", () => a.member.state === "LEADING" || b.member.state === "LEADING");
-      client = await NzkClient.connect({ url: servers.map((s) => s.url).join(","), sessionTimeoutMs: 8000 });
-      expect(client.url).toBe(servers[0]!.url);
+      expect(client.url).toBe(cut.url);
       await client.create("/mine", { mode: "ephemeral", data: "a" });
 
-      proxy.cut();
-      await until("a stops serving", () => !a.member.serving, 5000);
+      pair.proxy.cut();
+      await until("the cut member stops serving", () => !cut.running.member.serving, 5000);
       expect((await client.get("/mine")).data).toBe("a");
-      expect(client.url).toBe(servers[1]!.url);
+      expect(client.url).toBe(other.url);
       expect((await client.sessionInfo()).ephemerals).toEqual(["/mine"]);
       await client.set("/mine", "b");
       expect((await client.get("/mine", { sync: true })).data).toBe("b");
     } finally {
-      proxy.heal();
-      await client?.close();
-      for (const s of servers) await s.close();
-      for (const r of running) await r.close();
+      pair.proxy.heal();
+      await client.close();
     }
   });
 });

@@ -9,61 +9,44 @@ import { describe, expect, it } from "vitest";
 import { NzkClient } from "../../client/sdk/index.ts";
 import { parseId } from "../../core/zxid.ts";
 import { createApp, localBackend, natsBackend, serveHttp } from "../../functions/index.ts";
-import { type RunningMember, startMember } from "../../member/index.ts";
+import { startMember } from "../../member/index.ts";
 import { natsServer } from "../fixtures/nats.ts";
-import { tcpProxy } from "../fixtures/tcp-proxy.ts";
 import { testConfig, until } from "../member/harness.ts";
+import { partitionedPair } from "./partitioned-pair.ts";
 
 describe("Nzk-Zxid", () => {
   it("keeps a member that is behind from showing a client an older view", async () => {
-    await using nats = await natsServer();
-    await using proxy = await tcpProxy(nats.url);
-    const running: RunningMember[] = [];
-    const servers: { url: string; close(): Promise<void> }[] = [];
-    try {
-      for (const [id, url] of [
-        ["a", nats.url],
-        ["b", proxy.url],
-      ] as const) {
-        const nc = await nats.connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-        running.push(await startMember(testConfig(id, { contactLimitMs: 20_000 }), nc));
-        servers.push(await serveHttp(localBackend(running[running.length - 1]!), { port: 0 }));
-      }
-      const [a, b] = running as [RunningMember, RunningMember];
-      await until("a leads, b follows", () => a.member.state === "LEADING" && b.member.state === "FOLLOWING");
-      const [atA, atB] = servers.map((s) => s.url) as [string, string];
+    await using pair = await partitionedPair({ contactLimitMs: 20_000 });
+    const [a, b] = [pair.other.running.member, pair.cut.running.member];
+    await until("a leads, b follows", () => a.state === "LEADING" && b.state === "FOLLOWING");
+    const [atA, atB] = [pair.other.url, pair.cut.url];
 
-      proxy.cut();
-      const created = await fetch(`${atA}/v1/znodes/x`, { method: "POST", body: "{}" });
-      expect(created.status).toBe(201);
-      const seen = created.headers.get("Nzk-Zxid")!;
-      expect(parseId(seen)).toBeGreaterThanOrEqual(parseId((await created.json()).stat.czxid)!);
+    pair.proxy.cut();
+    const created = await fetch(`${atA}/v1/znodes/x`, { method: "POST", body: "{}" });
+    expect(created.status).toBe(201);
+    const seen = created.headers.get("Nzk-Zxid")!;
+    expect(parseId(seen)).toBeGreaterThanOrEqual(parseId((await created.json()).stat.czxid)!);
 
-      // Without the header, b answers from the tree it has: an older view than the client's.
-      expect((await fetch(`${atB}/v1/znodes/x`)).status).toBe(404);
-      const held = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": seen } });
-      expect(held.status).toBe(503);
-      expect((await held.json()).error).toMatchObject({ code: "ConnectionLoss" });
-      expect(held.headers.get("Nzk-Zxid")).not.toBe(seen);
+    // Without the header, b answers from the tree it has: an older view than the client's.
+    expect((await fetch(`${atB}/v1/znodes/x`)).status).toBe(404);
+    const held = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": seen } });
+    expect(held.status).toBe(503);
+    expect((await held.json()).error).toMatchObject({ code: "ConnectionLoss" });
+    expect(held.headers.get("Nzk-Zxid")).not.toBe(seen);
 
-      const bad = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": "yesterday" } });
-      expect(bad.status).toBe(400);
-      expect((await bad.json()).error).toMatchObject({ code: "BadArguments" });
+    const bad = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": "yesterday" } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: "BadArguments" });
 
-      // Through a stateless handler, the member that answers over NATS names its zxid in the reply.
-      const viaNats = await createApp(natsBackend(await nats.connect())).request("/v1/znodes/x");
-      expect(viaNats.status).toBe(200);
-      expect(parseId(viaNats.headers.get("Nzk-Zxid")!)).toBeGreaterThanOrEqual(parseId(seen)!);
+    // Through a stateless handler, the member that answers over NATS names its zxid in the reply.
+    const viaNats = await createApp(natsBackend(await pair.nats.connect())).request("/v1/znodes/x");
+    expect(viaNats.status).toBe(200);
+    expect(parseId(viaNats.headers.get("Nzk-Zxid")!)).toBeGreaterThanOrEqual(parseId(seen)!);
 
-      proxy.heal();
-      const caughtUp = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": seen } });
-      expect(caughtUp.status).toBe(200);
-      expect(parseId(caughtUp.headers.get("Nzk-Zxid")!)).toBeGreaterThanOrEqual(parseId(seen)!);
-    } finally {
-      proxy.heal();
-      for (const s of servers) await s.close();
-      for (const r of running) await r.close();
-    }
+    pair.proxy.heal();
+    const caughtUp = await fetch(`${atB}/v1/znodes/x`, { headers: { "Nzk-Zxid": seen } });
+    expect(caughtUp.status).toBe(200);
+    expect(parseId(caughtUp.headers.get("Nzk-Zxid")!)).toBeGreaterThanOrEqual(parseId(seen)!);
   });
 
   it("is what the SDK sends back: the newest zxid any reply named", async () => {
