@@ -167,3 +167,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   return result.data;
 }
+
+/**
+ * Settings that work but weaken a promise, each with what to change: a contact limit over half the
+ * shortest session timeout lets the leader expire a session while its client, on a member cut off
+ * from NATS, has not yet been told it is disconnected.
+ */
+export function configWarnings(c: Config): { msg: string; fields: Record<string, unknown> }[] {
+  if (2 * c.contactLimitMs <= c.minSessionTimeoutMs) return [];
+  return [
+    {
+      msg: "contactLimitMs is over half of minSessionTimeoutMs: lower NZK_CONTACT_LIMIT_MS or raise NZK_MIN_SESSION_TIMEOUT_MS, or a client on a member cut off from NATS may learn it is disconnected only after the leader expired its session",
+      fields: { contactLimitMs: c.contactLimitMs, minSessionTimeoutMs: c.minSessionTimeoutMs },
+    },
+  ];
+}

@@ -18,7 +18,7 @@ import { errorResponse } from "../functions/errors.ts";
 import { localBackend, nodeFetch } from "../functions/index.ts";
 import { memberBackend, ZkServer } from "../functions/zookeeper/index.ts";
 import { type NatsServerProcess, startNatsServer } from "../infra/index.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, configWarnings, loadConfig } from "./config.ts";
 import { minimalApp } from "./http-minimal.ts";
 import { type Member, type RunningMember, startMember } from "./index.ts";
 import { embeddedMaxPayload, payloadWarning } from "./payload.ts";
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       : { authenticator: credsAuthenticator(readCreds(config.natsCreds)) }),
   }).catch(failed);
 
+  for (const { msg, fields } of configWarnings(config)) log("warn", msg, fields);
   const serverMaxPayload = nc.info?.max_payload;
   const warning =
     serverMaxPayload === undefined ? undefined : payloadWarning(serverMaxPayload, config.maxDataBytes);

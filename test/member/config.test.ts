@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../member/config.ts";
+import { ConfigError, configWarnings, loadConfig } from "../../member/config.ts";
 
 describe("member settings", () => {
   it("keep one append in flight for a replicated log, four on one server, unless told", () => {
@@ -25,5 +25,12 @@ describe("member settings", () => {
   it("name the environment variable of a bad value", () => {
     expect(() => loadConfig({ NZK_REPLICAS: "7" })).toThrow(ConfigError);
     expect(() => loadConfig({ NZK_REPLICAS: "7" })).toThrow(/NZK_REPLICAS/);
+  });
+
+  it("warn when a member out of contact could keep clients past their sessions, and name what to change", () => {
+    expect(configWarnings(loadConfig({}))).toEqual([]);
+    const [warning] = configWarnings(loadConfig({ NZK_MIN_SESSION_TIMEOUT_MS: "2000" }));
+    expect(warning?.msg).toMatch(/NZK_CONTACT_LIMIT_MS.*NZK_MIN_SESSION_TIMEOUT_MS/);
+    expect(warning?.fields).toEqual({ contactLimitMs: 1500, minSessionTimeoutMs: 2000 });
   });
 });
