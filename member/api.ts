@@ -213,7 +213,8 @@ export class MemberApi implements NzkApi {
 
   async #write(ctx: RequestContext, req: WriteRequest | ZkError) {
     if (isZkError(req)) return req;
-    const down = this.#notServing();
+    // Caught up first: the session the token names may have been created through another member.
+    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
     if (down !== undefined) return down;
     const caller = this.#caller(ctx);
     if (isZkError(caller)) return caller;
@@ -359,9 +360,10 @@ export class MemberApi implements NzkApi {
   }
 
   /** The session the URL names, once the request's token proves it is the caller's own. */
-  #ownSession(ctx: RequestContext, sessionId: string): number | ZkError {
-    // A member out of contact may not know the session's fate (nor reach the leader to keep it alive).
-    const down = this.#notServing();
+  async #ownSession(ctx: RequestContext, sessionId: string): Promise<number | ZkError> {
+    // A member out of contact may not know the session's fate (nor reach the leader to keep it alive),
+    // and one behind the client may not have applied the session's creation yet.
+    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
     if (down !== undefined) return down;
     const id = parseId(sessionId);
     if (id === undefined) return zkError("BadArguments", `bad session id ${sessionId}`);
@@ -372,7 +374,7 @@ export class MemberApi implements NzkApi {
   }
 
   async keepalive(ctx: RequestContext, sessionId: string) {
-    const id = this.#ownSession(ctx, sessionId);
+    const id = await this.#ownSession(ctx, sessionId);
     if (isZkError(id)) return fail(id);
     const known = await this.#member.touch(id);
     if (isZkError(known)) return fail(known);
@@ -381,7 +383,7 @@ export class MemberApi implements NzkApi {
   }
 
   async closeSession(ctx: RequestContext, sessionId: string) {
-    const id = this.#ownSession(ctx, sessionId);
+    const id = await this.#ownSession(ctx, sessionId);
     if (isZkError(id)) return fail(id);
     const r = await this.#member.closeSession(id);
     if (r !== undefined) return fail(r);
@@ -390,7 +392,7 @@ export class MemberApi implements NzkApi {
   }
 
   async sessionInfo(ctx: RequestContext, sessionId: string) {
-    const id = this.#ownSession(ctx, sessionId);
+    const id = await this.#ownSession(ctx, sessionId);
     if (isZkError(id)) return fail(id);
     const ephemerals = getEphemerals(this.#tree, id, "/");
     if (isZkError(ephemerals)) return fail(ephemerals);
@@ -398,7 +400,7 @@ export class MemberApi implements NzkApi {
   }
 
   async auth(ctx: RequestContext, sessionId: string, body: unknown) {
-    const id = this.#ownSession(ctx, sessionId);
+    const id = await this.#ownSession(ctx, sessionId);
     if (isZkError(id)) return fail(id);
     const input = parse(AuthBody, body);
     if (isZkError(input)) return fail(input);

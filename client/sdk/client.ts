@@ -80,6 +80,8 @@ export class NzkClient {
       body: { timeoutMs: options.sessionTimeoutMs ?? 30_000 },
     });
     http.token = body.token;
+    // A session's id is the zxid that created it: no member may answer for it before applying that.
+    http.saw(body.sessionId);
     return new NzkClient(options, { http, session: new Session(http, body, sentAt) });
   }
 

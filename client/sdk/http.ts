@@ -82,10 +82,15 @@ export class Http {
     return this.#seen === 0 ? undefined : `0x${this.#seen.toString(16)}`;
   }
 
+  /** Notes a zxid the client has seen ("0x…"; anything else is ignored). */
+  saw(zxid: string | null): void {
+    const named = /^0x[0-9a-f]{1,14}$/i.exec(zxid ?? "");
+    if (named !== null) this.#seen = Math.max(this.#seen, Number.parseInt(named[0].slice(2), 16));
+  }
+
   /** Notes the zxid a reply names. */
   #saw(res: Response): Response {
-    const named = /^0x[0-9a-f]{1,14}$/i.exec(res.headers.get(ZXID_HEADER) ?? "");
-    if (named !== null) this.#seen = Math.max(this.#seen, Number.parseInt(named[0].slice(2), 16));
+    this.saw(res.headers.get(ZXID_HEADER));
     return res;
   }
 

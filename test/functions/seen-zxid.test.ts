@@ -49,6 +49,34 @@ describe("Nzk-Zxid", () => {
     expect(parseId(caughtUp.headers.get("Nzk-Zxid")!)).toBeGreaterThanOrEqual(parseId(seen)!);
   });
 
+  it("keeps a member that has not applied a session's creation from judging the session", async () => {
+    await using pair = await partitionedPair({ contactLimitMs: 20_000 });
+    const [a, b] = [pair.other.running.member, pair.cut.running.member];
+    await until("a leads, b follows", () => a.state === "LEADING" && b.state === "FOLLOWING");
+    const [atA, atB] = [pair.other.url, pair.cut.url];
+
+    pair.proxy.cut();
+    const opened = await fetch(`${atA}/v1/sessions`, {
+      method: "POST",
+      body: JSON.stringify({ timeoutMs: 10_000 }),
+    });
+    const { sessionId, token } = (await opened.json()) as { sessionId: string; token: string };
+    const info = (headers: Record<string, string>) =>
+      fetch(`${atB}/v1/sessions/${sessionId}`, { headers: { "Nzk-Session": token, ...headers } });
+    // The session's id is the zxid that created it: sent as what the client has seen, b waits for it
+    // (and, cut off, answers ConnectionLoss) instead of judging a session it has not heard of.
+    const held = await info({ "Nzk-Zxid": sessionId });
+    expect(held.status).toBe(503);
+    expect((await held.json()).error).toMatchObject({ code: "ConnectionLoss" });
+    // Without it, b judged the brand-new session by its older tree: expired.
+    expect((await (await info({})).json()).error).toMatchObject({ code: "SessionExpired" });
+
+    pair.proxy.heal();
+    const known = await info({ "Nzk-Zxid": sessionId });
+    expect(known.status).toBe(200);
+    expect(await known.json()).toMatchObject({ sessionId, ephemerals: [] });
+  });
+
   it("is what the SDK sends back: the newest zxid any reply named", async () => {
     await using nats = await natsServer();
     const nc = await nats.connect();

@@ -180,13 +180,17 @@ function sessions(nc: NatsConnection, count: number) {
     if (opened === undefined || !("ok" in opened)) return;
     s.token = opened.ok.token as string;
     s.id = opened.ok.sessionId as string;
+    // as the SDK does: the session's id is the zxid that created it, so no member judges it before
+    // applying that (one behind would call the brand-new session expired)
+    const seen = { zxid: Number.parseInt(s.id.slice(2), 16) };
     for (let i = 0; running && !s.expired; i++) {
       const path = `/e/${k}-${i}`;
-      const out = await call(nc, "create", {
-        ctx: { token: s.token },
-        path,
-        body: { data: path, mode: "ephemeral" },
-      });
+      const out = await call(
+        nc,
+        "create",
+        { ctx: { token: s.token }, path, body: { data: path, mode: "ephemeral" } },
+        seen,
+      );
       if ("ok" in out) s.ephemerals.push(path);
       else if ("error" in out && out.error === "SessionExpired") s.expired = true;
     }
