@@ -14,14 +14,27 @@ import { natsServer } from "../fixtures/nats.ts";
 import { testConfig, until } from "../member/harness.ts";
 import { partitionedPair } from "./partitioned-pair.ts";
 
+/**
+ * a leads and b follows, then b is cut off from NATS: it falls behind, yet serves (its contact limit
+ * is long), so what it answers shows what a member behind would.
+ */
+async function behindPair() {
+  const pair = await partitionedPair({ contactLimitMs: 20_000 });
+  const [a, b] = [pair.other.running.member, pair.cut.running.member];
+  try {
+    await until("a leads, b follows", () => a.state === "LEADING" && b.state === "FOLLOWING");
+  } catch (err) {
+    await pair[Symbol.asyncDispose]();
+    throw err;
+  }
+  pair.proxy.cut();
+  return pair;
+}
+
 describe("Nzk-Zxid", () => {
   it("keeps a member that is behind from showing a client an older view", async () => {
-    await using pair = await partitionedPair({ contactLimitMs: 20_000 });
-    const [a, b] = [pair.other.running.member, pair.cut.running.member];
-    await until("a leads, b follows", () => a.state === "LEADING" && b.state === "FOLLOWING");
+    await using pair = await behindPair();
     const [atA, atB] = [pair.other.url, pair.cut.url];
-
-    pair.proxy.cut();
     const created = await fetch(`${atA}/v1/znodes/x`, { method: "POST", body: "{}" });
     expect(created.status).toBe(201);
     const seen = created.headers.get("Nzk-Zxid")!;
@@ -50,12 +63,8 @@ describe("Nzk-Zxid", () => {
   });
 
   it("keeps a member that has not applied a session's creation from judging the session", async () => {
-    await using pair = await partitionedPair({ contactLimitMs: 20_000 });
-    const [a, b] = [pair.other.running.member, pair.cut.running.member];
-    await until("a leads, b follows", () => a.state === "LEADING" && b.state === "FOLLOWING");
+    await using pair = await behindPair();
     const [atA, atB] = [pair.other.url, pair.cut.url];
-
-    pair.proxy.cut();
     const opened = await fetch(`${atA}/v1/sessions`, {
       method: "POST",
       body: JSON.stringify({ timeoutMs: 10_000 }),
