@@ -36,9 +36,10 @@ function notServing(backend: Backend, path: string) {
 }
 
 /**
- * A watch's signal: it aborts when its request does, or when the member in this process stops serving
- * (it lost contact with its leader), so that the client goes to another member, as a ZooKeeper server
- * that loses its leader drops its clients' connections and their watches. done() lets go of both.
+ * A watch's signal: it aborts when its request does, when abort() is called, or when the member in
+ * this process stops serving (it lost contact with its leader), so that the client goes to another
+ * member, as a ZooKeeper server that loses its leader drops its clients' connections and their
+ * watches. done() aborts it and lets go of the request and the member.
  */
 function watchSignal(backend: Backend, request: AbortSignal) {
   const abort = new AbortController();
@@ -56,7 +57,9 @@ function watchSignal(backend: Backend, request: AbortSignal) {
     get stoppedServing() {
       return stoppedServing;
     },
+    abort: () => abort.abort(),
     done: () => {
+      abort.abort();
       request.removeEventListener("abort", onRequestAbort);
       off?.();
     },
@@ -134,19 +137,16 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
       const since = resumeFrom === undefined ? undefined : parseId(resumeFrom);
       if (resumeFrom !== undefined && since === undefined)
         return badArguments(`cannot resume from ${resumeFrom}`);
-      const abort = new AbortController();
       const watching = watchSignal(backend, c.req.raw.signal);
-      watching.signal.addEventListener("abort", () => abort.abort(), { once: true });
       let events: AsyncIterable<WatchEvent>;
       try {
         events = await openEventStream(backend, {
           path,
           recursive: query.recursive === "true",
-          signal: abort.signal,
+          signal: watching.signal,
           ...(since === undefined ? {} : { since }),
         });
       } catch (err) {
-        abort.abort();
         watching.done();
         return zkError("ConnectionLoss", `the events stream is unreachable: ${(err as Error).message}`, path);
       }
@@ -159,11 +159,10 @@ export function eventRoutes({ app, backend, options }: RouteContext, limits: Eve
         lastZxid: since,
       });
       return streamSSE(c, async (stream) => {
-        stream.onAbort(() => abort.abort());
+        stream.onAbort(watching.abort);
         try {
           await serve(stream, events, path, since, limits.sseBufferEvents, held.sent);
         } finally {
-          abort.abort();
           held.end();
           watching.done();
         }
