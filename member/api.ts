@@ -136,7 +136,10 @@ export interface SessionDump {
 }
 
 const fail = (err: ZkError): ErrorJson => errorJson(err);
-/** how long a read waits for this member to apply what its client has seen (the ZooKeeper port's too) */
+/**
+ * how long a request waits for this member to apply what its client has seen (the ZooKeeper port has
+ * the same default, its catchUpMs, for a client that reconnects having seen more)
+ */
 const CATCH_UP_MS = 2000;
 
 export class MemberApi implements NzkApi {
@@ -200,9 +203,18 @@ export class MemberApi implements NzkApi {
     );
   }
 
+  /**
+   * Whether a request may go on here: ConnectionLoss while this member does not serve, or once it has
+   * not caught up in time with what the client has seen; undefined when it may. Before a session token
+   * is checked too: the session may have been created through another member.
+   */
+  async #admit(ctx: RequestContext): Promise<ZkError | undefined> {
+    return this.#notServing() ?? (await this.#caughtUp(ctx));
+  }
+
   /** The caller, after a sync when asked for one. */
   async #reader(ctx: RequestContext, opts?: ReadOptions): Promise<Caller | ZkError> {
-    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
+    const down = await this.#admit(ctx);
     if (down !== undefined) return down;
     if (opts?.sync === true) {
       const synced = await this.#member.sync();
@@ -213,8 +225,7 @@ export class MemberApi implements NzkApi {
 
   async #write(ctx: RequestContext, req: WriteRequest | ZkError) {
     if (isZkError(req)) return req;
-    // Caught up first: the session the token names may have been created through another member.
-    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
+    const down = await this.#admit(ctx);
     if (down !== undefined) return down;
     const caller = this.#caller(ctx);
     if (isZkError(caller)) return caller;
@@ -361,9 +372,7 @@ export class MemberApi implements NzkApi {
 
   /** The session the URL names, once the request's token proves it is the caller's own. */
   async #ownSession(ctx: RequestContext, sessionId: string): Promise<number | ZkError> {
-    // A member out of contact may not know the session's fate (nor reach the leader to keep it alive),
-    // and one behind the client may not have applied the session's creation yet.
-    const down = this.#notServing() ?? (await this.#caughtUp(ctx));
+    const down = await this.#admit(ctx);
     if (down !== undefined) return down;
     const id = parseId(sessionId);
     if (id === undefined) return zkError("BadArguments", `bad session id ${sessionId}`);
