@@ -13,6 +13,9 @@
  * - no zxid was given to two acknowledged writes, and no version of the counter to two increments;
  * - no client that sends back the zxid it has seen (as the SDK does) reads an older counter than it
  *   saw before, whichever member answers;
+ * - real time: the zxid order of the acknowledged writes respects it (none acknowledged before
+ *   another was sent has the higher zxid), and a read after a sync shows every increment acknowledged
+ *   before the read was sent and none sent after it was answered (real-time.ts);
  * - a session still alive holds every ephemeral it was acknowledged, and none is left once it closed;
  * - leaderships end only for faults: at most four epochs a fault; the observer never leads;
  * - every member holds the same tree, and the log's epochs and zxids only rise.
@@ -23,6 +26,13 @@ import { type NatsNode, natsCluster, natsServer } from "../fixtures/nats.ts";
 import { type TcpProxy, tcpProxy } from "../fixtures/tcp-proxy.ts";
 import { type ChildMember, spawnMember } from "./child.ts";
 import { checkLogOrder, until } from "./harness.ts";
+import {
+  syncedReadViolations,
+  type TimedIncrement,
+  type TimedRead,
+  type TimedWrite,
+  zxidOrderViolations,
+} from "./real-time.ts";
 
 const PARTICIPANTS = ["m1", "m2", "m3"];
 /** an observer too: it serves and forwards like the others, suffers the same faults, and never leads */
@@ -88,11 +98,12 @@ async function settledCall(nc: NatsConnection, name: string, req: Record<string,
 
 interface History {
   readonly created: string[];
-  /** the zxid each acknowledged write was given (a create's czxid, an increment's mzxid) */
-  readonly zxids: string[];
-  /** the counter's version after each acknowledged increment */
-  readonly versions: number[];
-  increments: number;
+  /** every acknowledged write with the zxid it was given (a create's czxid, an increment's mzxid) */
+  readonly writes: TimedWrite[];
+  /** every acknowledged increment with the counter's version it made */
+  readonly increments: TimedIncrement[];
+  /** reads of the counter after a sync */
+  readonly syncedReads: TimedRead[];
   unknownIncrements: number;
   readonly errors: Map<string, number>;
   /** reads of the counter that showed a client an older version than it had seen (none may) */
@@ -103,23 +114,25 @@ interface History {
 function clients(nc: NatsConnection, writers: number) {
   const history: History = {
     created: [],
-    zxids: [],
-    versions: [],
-    increments: 0,
+    writes: [],
+    increments: [],
+    syncedReads: [],
     unknownIncrements: 0,
     errors: new Map(),
     regressions: [],
   };
   const stat = (out: { ok: Record<string, unknown> }) => out.ok.stat as Record<string, string | number>;
+  const zxid = (hex: string | number) => Number.parseInt(String(hex).slice(2), 16);
   const note = (code: string) => history.errors.set(code, (history.errors.get(code) ?? 0) + 1);
   let running = true;
   const creating = Array.from({ length: writers }, async (_, w) => {
     for (let i = 0; running; i++) {
       const path = `/c/${w}-${i}`;
+      const invoked = performance.now();
       const out = await call(nc, "create", { path, body: { data: path } });
       if ("ok" in out) {
         history.created.push(path);
-        history.zxids.push(stat(out).czxid as string);
+        history.writes.push({ zxid: zxid(stat(out).czxid!), invoked, acked: performance.now() });
       } else note("error" in out ? out.error : "unknown");
     }
   });
@@ -137,21 +150,35 @@ function clients(nc: NatsConnection, writers: number) {
         history.regressions.push(`client ${w} read version ${version} after ${newestVersion}`);
       newestVersion = Math.max(newestVersion, version);
       const body = { data: String(value + 1), version };
+      const invoked = performance.now();
       const out = await call(nc, "set", { path: "/counter", body }, seen);
       if ("ok" in out) {
-        newestVersion = Math.max(newestVersion, stat(out).version as number);
-        history.increments++;
-        history.zxids.push(stat(out).mzxid as string);
-        history.versions.push(stat(out).version as number);
+        const made = stat(out).version as number;
+        newestVersion = Math.max(newestVersion, made);
+        const write = { zxid: zxid(stat(out).mzxid!), invoked, acked: performance.now() };
+        history.writes.push(write);
+        history.increments.push({ ...write, version: made });
       } else if ("unknown" in out) history.unknownIncrements++;
       else if (out.error !== "BadVersion") note(out.error);
     }
   });
+  // A reader that syncs first, through whichever member answers: it must see every increment
+  // acknowledged before it asked, as ZooKeeper's sync then read promises.
+  const syncedReader = (async () => {
+    while (running) {
+      const invoked = performance.now();
+      const read = await call(nc, "get", { path: "/counter", options: { sync: true } });
+      if ("ok" in read) {
+        const version = (read.ok.stat as { version: number }).version;
+        history.syncedReads.push({ version, invoked, completed: performance.now() });
+      }
+    }
+  })();
   return {
     history,
     async stop() {
       running = false;
-      await Promise.all([...creating, ...counting]);
+      await Promise.all([...creating, ...counting, syncedReader]);
     },
   };
 }
@@ -422,7 +449,7 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<st
   }
   const { history } = load;
   console.info(
-    `nemesis seed ${seed}: ${faults.length} faults (${faults.join("; ")}); ${history.created.length} creates and ${history.increments} increments acknowledged, ${history.unknownIncrements} increments of unknown outcome, errors ${JSON.stringify([...history.errors])}`,
+    `nemesis seed ${seed}: ${faults.length} faults (${faults.join("; ")}); ${history.created.length} creates and ${history.increments.length} increments acknowledged, ${history.syncedReads.length} reads after a sync, ${history.unknownIncrements} increments of unknown outcome, errors ${JSON.stringify([...history.errors])}`,
   );
 
   members.expectNoneDiedByItself();
@@ -473,12 +500,17 @@ async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<st
   expect("ok" in counter).toBe(true);
   const { data, stat } = (counter as { ok: { data: string; stat: { version: number } } }).ok;
   expect(Number(data), `counter value and version (seed ${seed})`).toBe(stat.version);
-  expect(stat.version).toBeGreaterThanOrEqual(history.increments);
-  expect(new Set(history.zxids).size, `a zxid given twice (seed ${seed})`).toBe(history.zxids.length);
-  expect(new Set(history.versions).size, `a version given twice (seed ${seed})`).toBe(
-    history.versions.length,
-  );
-  expect(stat.version).toBeLessThanOrEqual(history.increments + history.unknownIncrements);
+  expect(stat.version).toBeGreaterThanOrEqual(history.increments.length);
+  const zxids = new Set(history.writes.map((w) => w.zxid));
+  expect(zxids.size, `a zxid given twice (seed ${seed})`).toBe(history.writes.length);
+  const versions = new Set(history.increments.map((i) => i.version));
+  expect(versions.size, `a version given twice (seed ${seed})`).toBe(history.increments.length);
+  expect(stat.version).toBeLessThanOrEqual(history.increments.length + history.unknownIncrements);
+  expect(zxidOrderViolations(history.writes), `zxid order against real time (seed ${seed})`).toEqual([]);
+  expect(
+    syncedReadViolations(history.increments, history.syncedReads),
+    `reads after a sync against real time (seed ${seed})`,
+  ).toEqual([]);
   expect(history.regressions, `a client shown an older counter (seed ${seed})`).toEqual([]);
   const observerLed = (members.logs.get(OBSERVER) ?? []).flat().filter((l) => l.msg === "leading");
   expect(observerLed, `the observer led (seed ${seed})`).toEqual([]);
