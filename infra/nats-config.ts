@@ -11,6 +11,16 @@ export interface NatsClusterConfig {
   port: number;
   /** Route URLs of the other members, e.g. `nats://127.0.0.1:6222`. */
   routes: readonly string[];
+  /**
+   * The route address this server gossips to the others (its own listener when absent). A server that
+   * learns of a peer only by gossip connects to it there.
+   */
+  advertise?: string | undefined;
+  /**
+   * Route connections per pair of servers (nats-server 2.10+ pools 3 by default); -1 keeps one, as
+   * before pooling.
+   */
+  poolSize?: number | undefined;
 }
 
 export interface NatsConfig {
@@ -75,6 +85,8 @@ export function renderNatsConfig(config: NatsConfig): string {
       `  host: ${str(config.host)}`,
       `  port: ${config.cluster.port}`,
       `  routes: [${config.cluster.routes.map(str).join(", ")}]`,
+      ...(config.cluster.advertise === undefined ? [] : [`  advertise: ${str(config.cluster.advertise)}`]),
+      ...(config.cluster.poolSize === undefined ? [] : [`  pool_size: ${config.cluster.poolSize}`]),
       "}",
     );
   }

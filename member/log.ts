@@ -163,6 +163,9 @@ export class LogWriter {
   }
 }
 
+/** heartbeats (one a second) a tail may miss before it counts as failed; nats.js resets after two */
+const SILENT_HEARTBEATS = 4;
+
 /**
  * Reads the log in order from a sequence through an ordered consumer, calling onEntry for each entry.
  * A gap (entries purged before the reader got there) is reported, never skipped over silently.
@@ -202,6 +205,19 @@ export class LogTail {
     const messages = await consumer.consume({ max_messages: 1000, expires: 2000 });
     this.#messages = messages;
     if (this.#stopped) messages.stop();
+    // nats.js recreates the consumer after two missed heartbeats, but where the new one cannot be made
+    // (the node holding it was cut off from the cluster) it goes on counting misses for good, and the
+    // tail would stay silent with the log moving on: past SILENT_HEARTBEATS it ends as failed, and the
+    // member starts another tail on a consumer of its own.
+    let silent: Error | undefined;
+    void (async () => {
+      for await (const status of messages.status()) {
+        if (status.type === "heartbeats_missed" && status.count >= SILENT_HEARTBEATS) {
+          silent = new Error(`log tail silent: ${status.count} heartbeats missed`);
+          messages.stop();
+        }
+      }
+    })();
     let expected = Math.max(1, fromSeq);
     for await (const m of messages as AsyncIterable<JsMsg>) {
       if (this.#stopped) break;
@@ -211,6 +227,7 @@ export class LogTail {
       if (entry === undefined) throw new Error(`log entry ${m.seq} is not an nzk record`);
       onEntry(entry);
     }
+    if (silent !== undefined) throw silent;
     // nats.js ends the iteration without an error when it gives up on the consumer (the server lost it,
     // say, in a restart): a tail that stops by itself is a failure, so the member starts another.
     if (!this.#stopped) throw new Error(`log tail ended at ${expected - 1}`);

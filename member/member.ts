@@ -417,7 +417,12 @@ export class Member implements AsyncDisposable {
       // ZAB's synchronisation: catch up to the tip as JetStream reports it, then stop reading.
       const tip = await logTip(this.#jsm, this.config.logStream);
       const caughtUp = await within(this.#replica.waitSeq(tip), this.config.requestTimeoutMs);
-      if (!caughtUp) return;
+      if (!caughtUp) {
+        // Its tail is not delivering: the next attempt reads through a new one.
+        this.#log("catch-up timed out", { tip, seq: this.#replica.seq });
+        this.#tail.again();
+        return;
+      }
       this.#tail.stop();
       if (!mayFence(won.epoch, this.#replica.lastZxid, this.#replica.epoch)) {
         this.#tail.start();

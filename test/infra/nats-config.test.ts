@@ -51,6 +51,16 @@ describe("renderNatsConfig", () => {
     );
   });
 
+  test("sets the gossiped route address and the route pool only when asked", () => {
+    const cluster = { name: "nzk", port: 6222, routes: [] };
+    expect(renderNatsConfig({ ...base, cluster })).not.toMatch(/advertise|pool_size/);
+    const config = renderNatsConfig({
+      ...base,
+      cluster: { ...cluster, advertise: "127.0.0.1:1", poolSize: -1 },
+    });
+    expect(config).toContain('  routes: []\n  advertise: "127.0.0.1:1"\n  pool_size: -1\n}');
+  });
+
   test("quotes paths so spaces and quotes survive", () => {
     expect(renderNatsConfig({ ...base, storeDir: '/tmp/a "b" c' })).toContain(
       'store_dir: "/tmp/a \\"b\\" c"',
