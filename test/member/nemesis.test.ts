@@ -3,7 +3,8 @@
  * participants and an observer), in the manner of Jepsen and etcd's robustness tests: kill -9 and
  * SIGSTOP of members, a partition between a member and NATS (each member reaches NATS through proxies
  * of the test's, which a partition stops), and kill -9 and SIGSTOP of nats-server (or of one node of a
- * three-node cluster holding every stream at R3); half the member faults strike the leader. One fault
+ * three-node cluster holding every stream at R3, or a partition that cuts one node off from the other
+ * two while it still serves its clients); half the member faults strike the leader. One fault
  * at a time, each healed before the next; the seed is printed, and
  * NZK_NEMESIS_SEED replays one. Then:
  * - every acknowledged create is on every member;
@@ -331,13 +332,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs the faults for FAULT_SECONDS: each picked at random, held for a random while (a pause between
  * faults is part of the schedule being tested, not a wait for an event), then healed.
  */
-async function nemesis(
-  nc: NatsConnection,
-  members: Members,
-  nats: readonly NatsNode[],
-  next: () => number,
-  log: string[],
-) {
+async function nemesis(nc: NatsConnection, members: Members, nats: Nats, next: () => number, log: string[]) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   /** half the member faults strike whoever leads (when a probe says), the rest any member */
   const victim = async (): Promise<string> => {
@@ -355,17 +350,25 @@ async function nemesis(
       "partition member",
       "kill nats",
       "pause nats",
+      ...(nats.partition === undefined ? [] : (["partition nats"] as const)),
     ] as const);
     const hold = 200 + Math.floor(next() * 1300);
-    if (fault === "kill nats") {
-      const node = pick(nats);
+    if (fault === "partition nats") {
+      // a minority of one: it serves its clients, but reaches no quorum until healed
+      const node = pick(nats.nodes);
+      log.push(`cut nats ${node.name} off from its cluster for ${2 * hold} ms`);
+      nats.partition!(node.name, true);
+      await pause(2 * hold);
+      nats.partition!(node.name, false);
+    } else if (fault === "kill nats") {
+      const node = pick(nats.nodes);
       log.push(`kill -9 nats ${node.name} for ${hold} ms`);
       await node.kill9();
       await pause(hold);
       await node.restart();
     } else if (fault === "pause nats") {
       // a server that hangs with its sockets open: only timeouts tell its clients and its peers
-      const node = pick(nats);
+      const node = pick(nats.nodes);
       log.push(`SIGSTOP nats ${node.name} for ${2 * hold} ms`);
       node.pause();
       await pause(2 * hold);
@@ -421,11 +424,17 @@ async function probes(nc: NatsConnection, members: Members) {
   );
 }
 
-async function run(nc: NatsConnection, nats: readonly NatsNode[], env: Record<string, string>) {
+/** The NATS servers the faults strike; partition() cuts a node of a cluster off from the others. */
+interface Nats {
+  readonly nodes: readonly NatsNode[];
+  readonly partition?: (name: string, cut: boolean) => void;
+}
+
+async function run(nc: NatsConnection, nats: Nats, env: Record<string, string>) {
   const seed = Number(process.env.NZK_NEMESIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const faults: string[] = [];
   await using members = new Members(
-    nats.map((n) => n.url),
+    nats.nodes.map((n) => n.url),
     {
       NZK_SNAPSHOT_EVERY_TXNS: "400",
       NZK_SNAPSHOTS_KEPT: "1",
@@ -522,12 +531,12 @@ describe("nemesis", () => {
   it("keeps every acknowledged write and one history through kill -9, SIGSTOP and partitions of members and kill -9 of nats-server", async () => {
     await using nats = await natsServer();
     const nc = await nats.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    await run(nc, [nats], {});
+    await run(nc, { nodes: [nats] }, {});
   }, 180_000);
 
-  it("does the same on a three-node NATS cluster with every stream at R3, a node killed at a time", async () => {
-    await using cluster = await natsCluster(3);
+  it("does the same on a three-node NATS cluster with every stream at R3, a node killed, paused or cut off at a time", async () => {
+    await using cluster = await natsCluster(3, { routeProxies: true });
     const nc = await cluster.connect({ maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    await run(nc, cluster.nodes, { NZK_REPLICAS: "3" });
+    await run(nc, { nodes: cluster.nodes, partition: cluster.partition }, { NZK_REPLICAS: "3" });
   }, 180_000);
 });
