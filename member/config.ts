@@ -169,16 +169,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 }
 
 /**
+ * NATS's raft elects a new stream leader no sooner than this after losing the old one (server/raft.go,
+ * minElectionTimeoutDefault); a member cut off with a minority must have stopped serving by then.
+ */
+const NATS_MIN_ELECTION_MS = 4000;
+
+/**
  * Settings that work but weaken a promise, each with what to change: a contact limit over half the
  * shortest session timeout lets the leader expire a session while its client, on a member cut off
- * from NATS, has not yet been told it is disconnected.
+ * from NATS, has not yet been told it is disconnected; on a replicated log, a contact limit over half
+ * of NATS's shortest election lets a member cut off with a minority, beside its leader, answer a sync
+ * from a stale stream leader after the majority acknowledged a newer write.
  */
 export function configWarnings(c: Config): { msg: string; fields: Record<string, unknown> }[] {
-  if (2 * c.contactLimitMs <= c.minSessionTimeoutMs) return [];
-  return [
-    {
+  const warnings: { msg: string; fields: Record<string, unknown> }[] = [];
+  if (2 * c.contactLimitMs > c.minSessionTimeoutMs) {
+    warnings.push({
       msg: "contactLimitMs is over half of minSessionTimeoutMs: lower NZK_CONTACT_LIMIT_MS or raise NZK_MIN_SESSION_TIMEOUT_MS, or a client on a member cut off from NATS may learn it is disconnected only after the leader expired its session",
       fields: { contactLimitMs: c.contactLimitMs, minSessionTimeoutMs: c.minSessionTimeoutMs },
-    },
-  ];
+    });
+  }
+  if (c.replicas > 1 && 2 * c.contactLimitMs >= NATS_MIN_ELECTION_MS) {
+    warnings.push({
+      msg: `contactLimitMs is not under ${NATS_MIN_ELECTION_MS / 2} ms with a replicated log: lower NZK_CONTACT_LIMIT_MS, or a member cut off with a minority of NATS may answer a sync from a stale stream leader after the majority elected a new one (NATS elects after ${NATS_MIN_ELECTION_MS} ms at the soonest)`,
+      fields: { contactLimitMs: c.contactLimitMs, replicas: c.replicas },
+    });
+  }
+  return warnings;
 }

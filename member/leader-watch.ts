@@ -34,7 +34,8 @@ export class LeaderWatch {
   /**
    * target() names the leader to ping (undefined: none, or this member leads); lastZxid() is reported
    * in each ping; afterPing() runs after each outcome so the member can decide whether to stand;
-   * answered() is told when the leader answered as leader (the member's contact with its leadership).
+   * answered() is told when the leader answered as leader and in contact with JetStream's quorum (the
+   * member's contact with its leadership).
    */
   constructor(
     nc: NatsConnection,
@@ -100,10 +101,11 @@ export class LeaderWatch {
         encodeWire(ping),
         { timeout: this.#config.pingTimeoutMs },
       );
-      if (decodeWire<PingReply>(msg.data).leading) {
+      const reply = decodeWire<PingReply>(msg.data);
+      if (reply.leading) {
         const heard = performance.now();
         this.#detector.heard(heard);
-        this.answered(heard);
+        if (reply.inContact !== false) this.answered(heard);
       } else this.#detector.missed();
     } catch (err) {
       for (const t of touches) this.#touches.add(t);

@@ -24,6 +24,14 @@ export interface PingRequest {
 export interface PingReply {
   readonly leading: boolean;
   readonly epoch: number;
+  /**
+   * Leading and in contact with JetStream's quorum itself. A leader that lost that contact (cut off
+   * with a minority of NATS, its renewal may wait seconds for a timeout) does not vouch for itself:
+   * its answer still shows it alive, so no one stands against it for that alone, but keeps no follower
+   * in contact, and the followers that reach only it stop serving within one more contact limit, as a
+   * ZooKeeper leader that loses its quorum drops its followers. Absent from older members: true.
+   */
+  readonly inContact?: boolean;
 }
 
 /** The writes a follower's clients made within one turn of its event loop, in the order they made them. */

@@ -365,7 +365,7 @@ export class Member implements AsyncDisposable {
         lastSeenMs: performance.now(),
       });
     }
-    return { leading, epoch: this.epoch };
+    return { leading, epoch: this.epoch, inContact: leading && this.serving };
   }
 
   async #onForward(fwd: WriteForward): Promise<WriteReply> {

@@ -33,4 +33,14 @@ describe("member settings", () => {
     expect(warning?.msg).toMatch(/NZK_CONTACT_LIMIT_MS.*NZK_MIN_SESSION_TIMEOUT_MS/);
     expect(warning?.fields).toEqual({ contactLimitMs: 1500, minSessionTimeoutMs: 2000 });
   });
+
+  it("warn when a member cut off with a minority of NATS could outlast NATS's election", () => {
+    expect(configWarnings(loadConfig({ NZK_REPLICAS: "3" }))).toEqual([]);
+    expect(configWarnings(loadConfig({ NZK_CONTACT_LIMIT_MS: "2000" }))).toEqual([]);
+    const [warning] = configWarnings(
+      loadConfig({ NZK_REPLICAS: "3", NZK_CONTACT_LIMIT_MS: "2000", NZK_MIN_SESSION_TIMEOUT_MS: "6000" }),
+    );
+    expect(warning?.msg).toMatch(/NZK_CONTACT_LIMIT_MS.*stale stream leader/);
+    expect(warning?.fields).toEqual({ contactLimitMs: 2000, replicas: 3 });
+  });
 });

@@ -92,4 +92,50 @@ describe("a NATS node cut off from its cluster", () => {
       await Promise.all(members.map((m) => m.close()));
     }
   }, 180_000);
+
+  it("a follower cut off with its leader stops serving within the contact limit, before NATS could elect anew", async () => {
+    await using cluster = await natsCluster(3, { routeProxies: true });
+    const [n1, n2] = cluster.nodes;
+    const leader = await startMember(n1!.url, "m1", settings);
+    await until("m1 leads", () => leader.state === "LEADING");
+    const beside = await startMember(n1!.url, "m2", settings);
+    const across = await startMember(n2!.url, "m3", settings);
+    const members = [leader, beside, across];
+    try {
+      await until("m2 and m3 follow and serve", () =>
+        [beside, across].every((m) => m.state === "FOLLOWING" && m.serving),
+      );
+      expect(await wrote(beside, "/before")).toBe(true);
+
+      cluster.partition(n1!.name, true);
+      const cutAt = performance.now();
+      await until("m2 stops serving", () => !beside.serving, 10_000);
+      const stoppedMs = performance.now() - cutAt;
+      console.info(
+        `n1 cut off: the follower beside its leader stopped serving after ${Math.round(stoppedMs)} ms`,
+      );
+      // Its leader answers pings from the same node, but only while it is in contact itself: so the
+      // follower stops within two contact limits, before the majority can elect a stream leader (NATS's
+      // raft waits at least 4 s) and acknowledge a write it could not see, even to a sync.
+      expect(stoppedMs).toBeLessThan(2 * settings.contactLimitMs + 500);
+      expect(await new MemberApi(beside).get({}, "/before", { sync: true })).toMatchObject({
+        error: { code: "ConnectionLoss" },
+      });
+      const during = await firstWrite([across], 60_000);
+
+      cluster.partition(n1!.name, false);
+      await until(
+        "m1 and m2 follow m3 and serve",
+        () =>
+          [leader, beside].every((m) => m.state === "FOLLOWING" && m.serving && m.replica.tree.has(during)),
+        60_000,
+      );
+      for (const m of members)
+        await until(`${m.config.memberId} caught up`, () => m.replica.lastZxid === across.replica.lastZxid);
+      expect(snapshotOf(leader)).toBe(snapshotOf(across));
+      expect(snapshotOf(beside)).toBe(snapshotOf(across));
+    } finally {
+      await Promise.all(members.map((m) => m.close()));
+    }
+  }, 180_000);
 });
