@@ -93,7 +93,7 @@ describe("a NATS node cut off from its cluster", () => {
     }
   }, 180_000);
 
-  it("a follower cut off with its leader stops serving within the contact limit, before NATS could elect anew", async () => {
+  it("a follower cut off beside its leader stops serving within two contact limits, before NATS could elect anew", async () => {
     await using cluster = await natsCluster(3, { routeProxies: true });
     const [n1, n2] = cluster.nodes;
     const leader = await startMember(n1!.url, "m1", settings);
