@@ -172,7 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
  * NATS's raft elects a new stream leader no sooner than this after losing the old one (server/raft.go,
  * minElectionTimeoutDefault); a member cut off with a minority must have stopped serving by then.
  */
-const NATS_MIN_ELECTION_MS = 4000;
+export const NATS_MIN_ELECTION_MS = 4000;
 
 /**
  * Settings that work but weaken a promise, each with what to change: a contact limit over half the
