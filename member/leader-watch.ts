@@ -2,9 +2,11 @@
  * A follower's or observer's watch on its leader: it pings the leader every interval, carrying the
  * sessions its clients touched since the last ping (as ZooKeeper's learners do in their PINGs), and
  * feeds the outcomes to the failure detector: a ping that found no responders, or a member that says
- * it does not lead, is a miss; a timed-out ping only prolongs the silence. A stall of this member's own event loop (a GC pause, a
- * large snapshot, a SIGSTOP of this process) shows as a gap between ticks; the silence and the ping
- * timeouts it caused are discarded, so a slow follower does not depose a healthy leader.
+ * it does not lead, is a miss (unless it says it is standing, catching up to lead, within the request
+ * timeout of its leadership); a timed-out ping only prolongs the silence. A stall of this member's own
+ * event loop (a GC pause, a large snapshot, a SIGSTOP of this process) shows as a gap between ticks;
+ * the silence and the ping timeouts it caused are discarded, so a slow follower does not depose a
+ * healthy leader.
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import { FailureDetector } from "../core/zab/index.ts";
@@ -30,6 +32,8 @@ export class LeaderWatch {
   #lastTick = performance.now();
   #stalledAt = 0;
   #epoch: number | undefined;
+  /** when the leadership now watched began (as this member learned of it) */
+  #epochSince = performance.now();
 
   /**
    * target() names the leader to ping (undefined: none, or this member leads); lastZxid() is reported
@@ -58,7 +62,8 @@ export class LeaderWatch {
   leaderIs(leader: WatchedLeader | undefined): void {
     if (leader?.epoch === this.#epoch) return;
     this.#epoch = leader?.epoch;
-    this.#detector.reset(performance.now());
+    this.#epochSince = performance.now();
+    this.#detector.reset(this.#epochSince);
   }
 
   /** Starts judging afresh, as after this member stepped down from leading (it pinged nobody then). */
@@ -106,6 +111,11 @@ export class LeaderWatch {
         const heard = performance.now();
         this.#detector.heard(heard);
         if (reply.inContact !== false) this.answered(heard);
+      } else if (
+        reply.standing === true &&
+        performance.now() - this.#epochSince < this.#config.requestTimeoutMs
+      ) {
+        this.#detector.heard(performance.now());
       } else this.#detector.missed();
     } catch (err) {
       for (const t of touches) this.#touches.add(t);

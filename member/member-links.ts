@@ -32,6 +32,13 @@ export interface PingReply {
    * ZooKeeper leader that loses its quorum drops its followers. Absent from older members: true.
    */
   readonly inContact?: boolean;
+  /**
+   * Not leading yet, but standing: named by the election and catching up to lead (ZAB's
+   * synchronisation). Followers count such answers as alive, not as misses, for their request timeout
+   * from the new leadership on, as ZooKeeper gives a prospective leader initLimit rather than syncLimit;
+   * without it a follower stood against a claimant that took over 200 ms to catch up.
+   */
+  readonly standing?: boolean;
 }
 
 /** The writes a follower's clients made within one turn of its event loop, in the order they made them. */

@@ -365,7 +365,12 @@ export class Member implements AsyncDisposable {
         lastSeenMs: performance.now(),
       });
     }
-    return { leading, epoch: this.epoch, inContact: leading && this.serving };
+    return {
+      leading,
+      epoch: this.epoch,
+      inContact: leading && this.serving,
+      standing: !leading && this.#trying,
+    };
   }
 
   async #onForward(fwd: WriteForward): Promise<WriteReply> {
