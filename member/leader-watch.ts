@@ -2,8 +2,8 @@
  * A follower's or observer's watch on its leader: it pings the leader every interval, carrying the
  * sessions its clients touched since the last ping (as ZooKeeper's learners do in their PINGs), and
  * feeds the outcomes to the failure detector: a ping that found no responders, or a member that says
- * it does not lead, is a miss (unless it says it is standing, catching up to lead, within the request
- * timeout of its leadership); a timed-out ping only prolongs the silence. A stall of this member's own
+ * it does not lead, is a miss (unless it says it is standing, catching up to lead, within two request
+ * timeouts of its leadership); a timed-out ping only prolongs the silence. A stall of this member's own
  * event loop (a GC pause, a large snapshot, a SIGSTOP of this process) shows as a gap between ticks;
  * the silence and the ping timeouts it caused are discarded, so a slow follower does not depose a
  * healthy leader.
@@ -34,6 +34,10 @@ export class LeaderWatch {
   #epoch: number | undefined;
   /** when the leadership now watched began (as this member learned of it) */
   #epochSince = performance.now();
+  /** how long a standing claimant counts as alive: its catch-up, then its fence, each within the request timeout */
+  get #claimGraceMs(): number {
+    return 2 * this.#config.requestTimeoutMs;
+  }
 
   /**
    * target() names the leader to ping (undefined: none, or this member leads); lastZxid() is reported
@@ -111,10 +115,7 @@ export class LeaderWatch {
         const heard = performance.now();
         this.#detector.heard(heard);
         if (reply.inContact !== false) this.answered(heard);
-      } else if (
-        reply.standing === true &&
-        performance.now() - this.#epochSince < this.#config.requestTimeoutMs
-      ) {
+      } else if (reply.standing === true && performance.now() - this.#epochSince < this.#claimGraceMs) {
         this.#detector.heard(performance.now());
       } else this.#detector.missed();
     } catch (err) {

@@ -168,7 +168,9 @@ export class Member implements AsyncDisposable {
       };
       await step("events stream", () => ensureEventsStream(nc, events));
     }
-    const jsm = await step("JetStream API", () => jetstreamManager(nc));
+    // Its requests (the log's tip, for sync and for a claimant's catch-up) answer within the request
+    // timeout, as the member's own callers and its followers' patience with a claimant expect.
+    const jsm = await step("JetStream API", () => jetstreamManager(nc, { timeout: config.requestTimeoutMs }));
     const election = await step("election bucket", () =>
       Election.open(nc, config.electionBucket, config.replicas),
     );
