@@ -111,12 +111,12 @@ export class LeaderWatch {
         { timeout: this.#config.pingTimeoutMs },
       );
       const reply = decodeWire<PingReply>(msg.data);
+      const heard = performance.now();
       if (reply.leading) {
-        const heard = performance.now();
         this.#detector.heard(heard);
         if (reply.inContact !== false) this.answered(heard);
-      } else if (reply.standing === true && performance.now() - this.#epochSince < this.#claimGraceMs) {
-        this.#detector.heard(performance.now());
+      } else if (reply.standing === true && heard - this.#epochSince < this.#claimGraceMs) {
+        this.#detector.heard(heard);
       } else this.#detector.missed();
     } catch (err) {
       for (const t of touches) this.#touches.add(t);

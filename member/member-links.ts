@@ -35,8 +35,9 @@ export interface PingReply {
   /**
    * Not leading yet, but standing: named by the election and catching up to lead (ZAB's
    * synchronisation). Followers count such answers as alive, not as misses, for two request timeouts
-   * (its catch-up, then its fence) from the new leadership on, as ZooKeeper gives a prospective leader initLimit rather than syncLimit;
-   * without it a follower stood against a claimant that took over 200 ms to catch up.
+   * (its catch-up, then its fence) from the new leadership on, as ZooKeeper gives a prospective leader
+   * initLimit rather than syncLimit; without it a follower stood against a claimant that took over
+   * 200 ms to catch up.
    */
   readonly standing?: boolean;
 }
