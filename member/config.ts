@@ -174,6 +174,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
  */
 export const NATS_MIN_ELECTION_MS = 4000;
 
+/** A setting that works but weakens a promise: what to change and why, with the values at fault. */
+export interface ConfigWarning {
+  readonly msg: string;
+  readonly fields: Record<string, unknown>;
+}
+
 /**
  * Settings that work but weaken a promise, each with what to change: a contact limit over half the
  * shortest session timeout lets the leader expire a session while its client, on a member cut off
@@ -181,8 +187,8 @@ export const NATS_MIN_ELECTION_MS = 4000;
  * of NATS's shortest election lets a member cut off with a minority, beside its leader, answer a sync
  * from a stale stream leader after the majority acknowledged a newer write.
  */
-export function configWarnings(c: Config): { msg: string; fields: Record<string, unknown> }[] {
-  const warnings: { msg: string; fields: Record<string, unknown> }[] = [];
+export function configWarnings(c: Config): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
   if (2 * c.contactLimitMs > c.minSessionTimeoutMs) {
     warnings.push({
       msg: "contactLimitMs is over half of minSessionTimeoutMs: lower NZK_CONTACT_LIMIT_MS or raise NZK_MIN_SESSION_TIMEOUT_MS, or a client on a member cut off from NATS may learn it is disconnected only after the leader expired its session",
