@@ -7,6 +7,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { expect } from "vitest";
 import { serializeSnapshot } from "../../core/index.ts";
+import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
 import { epochOf } from "../../core/zxid.ts";
 import { type Config, ConfigSchema } from "../../member/config.ts";
 import { decodeEntry } from "../../member/log.ts";
@@ -56,6 +57,13 @@ export const snapshotOf = (m: Member): string =>
   Buffer.from(serializeSnapshot(m.replica.tree)).toString("base64");
 
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** A caller with no session and no auth. */
+export const anyone = { sessionId: 0, auth: [] };
+
+/** A persistent create of path that holds its own path as data. */
+export const createOf = (path: string) =>
+  ({ op: "create", path, data: bytes(path), acl: OPEN_ACL_UNSAFE, mode: "persistent" }) as const;
 
 /** What members logged and when (performance.now()), for tests that time protocol steps. */
 export class LogBook {

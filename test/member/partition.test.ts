@@ -6,21 +6,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
-import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
 import { MemberApi } from "../../member/api.ts";
 import type { Member } from "../../member/member.ts";
 import { natsServer } from "../fixtures/nats.ts";
 import { tcpProxy } from "../fixtures/tcp-proxy.ts";
-import { bytes, snapshotOf, startMember, until } from "./harness.ts";
+import { anyone, createOf, snapshotOf, startMember, until } from "./harness.ts";
 
-const anyone = { sessionId: 0, auth: [] };
-const create = (path: string) =>
-  ({ op: "create", path, data: bytes(path), acl: OPEN_ACL_UNSAFE, mode: "persistent" }) as const;
 /** short enough for a test, and below half the minimum session timeout as the config requires */
 const timings = { contactLimitMs: 1000, requestTimeoutMs: 1500 };
 
 async function written(member: Member, path: string): Promise<void> {
-  const out = await member.write(anyone, create(path));
+  const out = await member.write(anyone, createOf(path));
   expect(isZkError(out) ? out : out.error).toBeUndefined();
 }
 

@@ -7,21 +7,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { isZkError } from "../../core/errors.ts";
-import { OPEN_ACL_UNSAFE } from "../../core/records.ts";
 import { MemberApi } from "../../member/api.ts";
 import { NATS_MIN_ELECTION_MS } from "../../member/config.ts";
 import type { Member } from "../../member/member.ts";
 import { natsCluster } from "../fixtures/nats.ts";
-import { bytes, snapshotOf, startMember, until } from "./harness.ts";
+import { anyone, createOf, snapshotOf, startMember, until } from "./harness.ts";
 
-const anyone = { sessionId: 0, auth: [] };
-const create = (path: string) =>
-  ({ op: "create", path, data: bytes(path), acl: OPEN_ACL_UNSAFE, mode: "persistent" }) as const;
 const settings = { replicas: 3, contactLimitMs: 1000, requestTimeoutMs: 2000 };
 
 /** Whether the write was acknowledged (a member that cannot reach a quorum answers an error). */
 async function wrote(member: Member, path: string): Promise<boolean> {
-  const out = await member.write(anyone, create(path));
+  const out = await member.write(anyone, createOf(path));
   return !isZkError(out) && out.error === undefined;
 }
 
