@@ -66,7 +66,10 @@ export const ConfigSchema = z
     contactLimitMs: positive.default(1500),
     /** the leader renews its lease in the election bucket this often; a lease unrenewed 3 times is void */
     leaseRenewMs: positive.default(500),
-    /** how long a forwarded or replicated request waits before ConnectionLoss */
+    /**
+     * how long a forwarded or replicated request waits before ConnectionLoss; the member's JetStream
+     * API calls (the log's tip, for sync and for a claimant's catch-up) time out after it too
+     */
     requestTimeoutMs: positive.default(5000),
     /**
      * appends in flight (default 4 on one server, 1 for a replicated log: with several in flight
